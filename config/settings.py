@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger/ReDoc assets served locally: no CDN
     "channels",
     "accounts",
     "detection",
@@ -104,10 +105,12 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # results live in the Detection rows, not in Celery
-# Embedded mode runs tasks in-process: the in-memory channel layer is per process,
-# so a separate worker's messages would never reach the web process.
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", EMBEDDED)
-CELERY_TASK_EAGER_PROPAGATES = False
+# Embedded mode runs jobs on a thread inside the web process: the in-memory channel layer
+# is per process, so a separate worker's messages would never reach the browser.
+# "celery" | "thread" | "inline" (see detection/dispatch.py).
+DETECTION_EXECUTOR = env_str("DETECTION_EXECUTOR", "thread" if EMBEDDED else "celery")
+# Re-queue jobs an embedded server left unfinished when it stopped (set by .ci/serve).
+DETECTION_RECOVER_ON_START = env_bool("DETECTION_RECOVER_ON_START", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -155,6 +158,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Media and static ----------------------------------------------------------------
@@ -162,6 +168,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve from the finders too, so embedded mode works without collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -39,7 +39,7 @@ def sniff(head: bytes) -> Sniffed | None:
         return Sniffed("audio/flac", "audio")
     if head.startswith(b"OggS"):
         return Sniffed("audio/ogg", "audio")
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+    if head.startswith(b"ID3") or _is_mpeg_audio_frame(head):
         return Sniffed("audio/mpeg", "audio")
     if head[4:8] == b"ftyp":
         brand = head[8:12]
@@ -58,6 +58,18 @@ def sniff(head: bytes) -> Sniffed | None:
     if head.startswith(b"YUV4MPEG2"):
         return Sniffed("video/x-yuv4mpeg", "video")
     return None
+
+
+def _is_mpeg_audio_frame(head: bytes) -> bool:
+    """An MPEG audio frame header with no reserved or "free"/"bad" fields.
+
+    A bare 11-bit sync check also matches a UTF-16 byte-order mark and random bytes.
+    """
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 0b11, (head[1] >> 1) & 0b11
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 0b11
+    return version != 0b01 and layer != 0 and bitrate not in (0, 15) and rate != 0b11
 
 
 def looks_like_text(data: bytes) -> bool:

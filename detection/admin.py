@@ -1,0 +1,180 @@
+"""Read-only audit of every detection, with CSV export and a log of what staff did."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .audit import audit_log
+from .models import AuditLogEntry, Detection
+
+CSV_FIELDS = [
+    "id",
+    "created_at",
+    "owner",
+    "source",
+    "modality",
+    "status",
+    "verdict",
+    "probability_ai",
+    "detector",
+    "sha256",
+    "size_bytes",
+    "content_type",
+    "client_address",
+    "models_used",
+    "timings",
+    "error_message",
+    "started_at",
+    "finished_at",
+]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheet formula injection: a cell starting with = + - @ would be executed.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@admin.register(Detection)
+class DetectionAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "owner",
+        "source",
+        "modality",
+        "status",
+        "verdict",
+        "probability_ai",
+        "client_address",
+    )
+    list_filter = ("owner", "modality", "verdict", "source", "status", "created_at")
+    search_fields = ("=id", "sha256", "owner__username", "owner__email")
+    date_hierarchy = "created_at"
+    list_select_related = ("owner",)
+    actions = ["export_csv"]
+    readonly_fields = [f.name for f in Detection._meta.fields] + ["media_link"]
+    exclude = ("input_file",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # read-only: detections are evidence, not editable records
+
+    def get_urls(self) -> list[Any]:
+        custom = [
+            path(
+                "export.csv",
+                self.admin_site.admin_view(self.export_filtered_view),
+                name="detection_detection_export",
+            ),
+            path(
+                "<uuid:object_id>/media/",
+                self.admin_site.admin_view(self.media_view),
+                name="detection_detection_media",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    @admin.display(description="Uploaded media")
+    def media_link(self, obj: Detection) -> str:
+        if not obj.input_file:
+            return "—"
+        url = reverse("admin:detection_detection_media", args=[obj.pk])
+        return format_html('<a href="{}">download (logged)</a>', url)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        audit_log(request, "view", detection_id=object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def media_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        from django.http import FileResponse, Http404
+
+        detection = Detection.objects.filter(pk=object_id).first()
+        if detection is None or not detection.input_file:
+            raise Http404("no media")
+        audit_log(request, "view_media", detection_id=object_id)
+        return FileResponse(
+            detection.input_file.open("rb"),
+            as_attachment=True,
+            filename=detection.original_name or f"{detection.pk}",
+            content_type="application/octet-stream",
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Detection) -> None:
+        from .services import detection_delete
+
+        audit_log(request, "delete", detection_id=str(obj.pk), detail={"sha256": obj.sha256})
+        detection_delete(detection=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Detection]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    @admin.action(description="Export selected detections as CSV")
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Detection]) -> HttpResponse:
+        return self._csv_response(request, queryset, scope="selected")
+
+    def export_filtered_view(self, request: HttpRequest) -> HttpResponse:
+        # Reuse the changelist's own filtering so the export matches what the list shows.
+        changelist = self.get_changelist_instance(request)
+        return self._csv_response(request, changelist.get_queryset(request), scope="filtered")
+
+    def _csv_response(
+        self, request: HttpRequest, queryset: QuerySet[Detection], scope: str
+    ) -> HttpResponse:
+        audit_log(
+            request,
+            "export",
+            detail={"scope": scope, "count": queryset.count(), "query": request.GET.urlencode()},
+        )
+        writer = csv.writer(_Echo())
+
+        def rows() -> Any:
+            yield writer.writerow(CSV_FIELDS)
+            for obj in queryset.select_related("owner").iterator(chunk_size=500):
+                yield writer.writerow([_csv_cell(getattr(obj, name)) for name in CSV_FIELDS])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="detections.csv"'
+        return response
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        extra_context = extra_context or {}
+        query = request.GET.urlencode()
+        extra_context["export_url"] = reverse("admin:detection_detection_export") + (
+            f"?{query}" if query else ""
+        )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor_username", "action", "detection_id", "client_address")
+    list_filter = ("action", "created_at")
+    search_fields = ("actor_username", "=detection_id")
+    readonly_fields = [f.name for f in AuditLogEntry._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # an audit log staff could prune would prove nothing

@@ -1,0 +1,193 @@
+"""Writes: create, run, fail and delete detections."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from . import dispatch
+from .models import Detection, Source, Status
+from .publish import publish
+from .validation import ValidatedInput
+
+logger = logging.getLogger(__name__)
+
+# Progress messages are throttled so a long video does not flood the channel layer.
+PROGRESS_MIN_INTERVAL_S = 0.5
+
+
+@transaction.atomic
+def detection_create(
+    *,
+    owner: AbstractBaseUser,
+    validated: ValidatedInput,
+    source: str = Source.API,
+    upload: IO[bytes] | None = None,
+    original_name: str = "",
+    client_address: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> Detection:
+    """Store the job row (and its file) and queue it once the transaction commits."""
+    detection = Detection(
+        owner=owner,
+        modality=validated.modality,
+        source=source,
+        input_text=validated.text,
+        original_name=original_name[:255],
+        sha256=validated.sha256,
+        size_bytes=validated.size_bytes,
+        content_type=validated.content_type,
+        input_meta=validated.meta,
+        options=options or {},
+        client_address=client_address,
+    )
+    if upload is not None and not validated.text:
+        upload.seek(0)
+        detection.input_file.save("upload", File(upload), save=False)
+    detection.save()
+    dispatch.enqueue(detection.id)
+    return detection
+
+
+def _claim(detection_id: UUID) -> Detection | None:
+    """Mark a queued (or re-delivered running) job as running; None if there is nothing to do."""
+    with transaction.atomic():
+        detection = Detection.objects.select_for_update().filter(pk=detection_id).first()
+        if detection is None:
+            logger.info("detection %s no longer exists; skipping", detection_id)
+            return None
+        if detection.is_finished:
+            # A re-delivered message for a finished job: doing it again would duplicate work.
+            return None
+        if detection.attempts >= settings.DETECTION_TASK_MAX_RETRIES + 1:
+            _fail(detection, "the job was interrupted too many times (worker lost)")
+            return None
+        detection.status = Status.RUNNING
+        detection.attempts += 1
+        detection.started_at = timezone.now()
+        detection.progress = 0.0
+        detection.save(update_fields=["status", "attempts", "started_at", "progress"])
+    publish(detection)
+    return detection
+
+
+def _fail(detection: Detection, message: str) -> None:
+    detection.status = Status.FAILED
+    detection.error_message = message[:2000]
+    detection.finished_at = timezone.now()
+    detection.save(update_fields=["status", "error_message", "finished_at"])
+    publish(detection)
+
+
+def detection_fail(*, detection_id: UUID, message: str) -> None:
+    detection = Detection.objects.filter(pk=detection_id).first()
+    if detection is not None and not detection.is_finished:
+        _fail(detection, message)
+
+
+def _progress_reporter(detection: Detection) -> Any:
+    last = [0.0]
+
+    def report(fraction: float, message: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_MIN_INTERVAL_S and fraction < 1.0:
+            return
+        last[0] = now
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        Detection.objects.filter(pk=detection.pk).update(progress=fraction)
+        publish(
+            detection,
+            {
+                "type": "detection.progress",
+                "id": str(detection.id),
+                "progress": fraction,
+                "message": message,
+            },
+        )
+
+    return report
+
+
+def detection_run(*, detection_id: UUID) -> Detection | None:
+    """Run the engine on a job and store the outcome. Errors a user caused end the job
+    `failed` with the reason; unexpected errors propagate so the task can retry."""
+    from detection.engine import registry
+    from detection.engine.errors import EngineError
+
+    detection = _claim(detection_id)
+    if detection is None:
+        return None
+    content: str | Path
+    content = (
+        detection.input_text if detection.modality == "text" else Path(detection.input_file.path)
+    )
+    started = time.perf_counter()
+    try:
+        result = registry.detect(
+            content,
+            detection.modality,
+            options=detection.options or None,
+            progress=_progress_reporter(detection),
+        )
+    except EngineError as exc:
+        _fail(detection, str(exc))
+        return detection
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    payload = result.to_dict()
+    detection.status = Status.COMPLETED
+    detection.verdict = result.verdict
+    detection.probability_ai = result.probability_ai
+    detection.detector = result.detector
+    detection.results = {
+        "raw_score": result.raw_score,
+        "threshold": result.threshold,
+        "members": payload["members"],
+    }
+    detection.evidence = result.evidence
+    detection.models_used = payload["models"]
+    detection.warnings = result.warnings
+    detection.timings = {"engine_ms": round(elapsed_ms, 1), "detector_ms": result.elapsed_ms}
+    detection.progress = 1.0
+    detection.error_message = ""
+    detection.finished_at = timezone.now()
+    detection.save()
+    publish(detection)
+    return detection
+
+
+@transaction.atomic
+def detection_delete(*, detection: Detection) -> None:
+    stored = detection.input_file.name if detection.input_file else ""
+    storage = detection.input_file.storage if detection.input_file else None
+    detection.delete()
+    if stored and storage is not None:
+        # Remove the file only once the row is gone for good.
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+def detections_requeue_stale(*, older_than_s: float = 0.0) -> int:
+    """Re-queue jobs left queued or running by a process that died (embedded restart,
+    lost broker message). Returns how many were re-queued."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_s)
+    stale = Detection.objects.filter(
+        status__in=[Status.QUEUED, Status.RUNNING], created_at__lte=cutoff
+    )
+    count = 0
+    for detection_id in stale.values_list("id", flat=True):
+        with transaction.atomic():
+            Detection.objects.filter(pk=detection_id, status=Status.RUNNING).update(
+                status=Status.QUEUED
+            )
+            dispatch.enqueue(detection_id)
+        count += 1
+    return count

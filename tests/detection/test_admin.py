@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from detection.models import AuditLogEntry, Detection
+from tests.factories import make_detection
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(db: Any) -> Client:
+    admin = User.objects.create_superuser("root", "root@example.org", "admin password 1")
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+def test_admin_lists_every_detection_with_filters_and_search(
+    staff_client: Client, user: User, other_user: User
+) -> None:
+    mine = make_detection(user, input_text="a", verdict="ai")
+    make_detection(other_user, input_text="b", modality="image", content_type="image/png")
+    page = staff_client.get("/admin/detection/detection/")
+    assert page.status_code == 200
+    assert page.content.decode().count("/admin/detection/detection/") >= 2
+    assert (
+        staff_client.get("/admin/detection/detection/", {"modality": "image"})
+        .context["cl"]
+        .result_count
+        == 1
+    )
+    assert (
+        staff_client.get("/admin/detection/detection/", {"q": mine.sha256})
+        .context["cl"]
+        .result_count
+        == 1
+    )
+    assert (
+        staff_client.get("/admin/detection/detection/", {"q": "mallory"}).context["cl"].result_count
+        == 1
+    )
+
+
+def test_admin_detail_is_read_only_and_the_view_is_logged(staff_client: Client, user: User) -> None:
+    detection = make_detection(user)
+    page = staff_client.get(f"/admin/detection/detection/{detection.id}/change/")
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    staff_client.post(f"/admin/detection/detection/{detection.id}/change/", {"verdict": "ai"})
+    detection.refresh_from_db()
+    assert detection.verdict == "human"
+    assert AuditLogEntry.objects.filter(
+        action="view", detection_id=detection.id, actor_username="root"
+    ).exists()
+
+
+def test_csv_export_of_filtered_list_is_logged_and_guards_formulas(
+    staff_client: Client, user: User
+) -> None:
+    make_detection(user, input_text="x", verdict="ai", error_message="=HYPERLINK(1)")
+    make_detection(user, input_text="y", verdict="human")
+    response = staff_client.get("/admin/detection/detection/export.csv", {"verdict__exact": "ai"})
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 1 and rows[0]["verdict"] == "ai"
+    assert rows[0]["error_message"].startswith("'=")
+    entry = AuditLogEntry.objects.get(action="export")
+    assert entry.detail["count"] == 1
+
+
+def test_admin_delete_is_logged(staff_client: Client, user: User) -> None:
+    detection = make_detection(user)
+    staff_client.post(f"/admin/detection/detection/{detection.id}/delete/", {"post": "yes"})
+    assert not Detection.objects.filter(pk=detection.id).exists()
+    assert AuditLogEntry.objects.filter(action="delete", detection_id=detection.id).exists()
+
+
+def test_admin_is_closed_to_non_staff(user: User) -> None:
+    client = Client()
+    client.force_login(user)
+    response = client.get("/admin/detection/detection/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert client.get("/admin/detection/detection/export.csv").status_code == 302
