@@ -1,0 +1,170 @@
+"""``image.ensemble`` (the image default): provenance + CLIP head + patch-token head.
+
+- Each image is decoded once and encoded once; both learned heads read the same pass.
+- Voting: ``weighted`` (default), ``majority`` or ``unanimous`` (engine/voting.py), chosen by
+  ``options["voting"]`` or ``DETECTION_IMAGE_VOTING``; weights by ``options["weights"]`` or
+  ``DETECTION_IMAGE_WEIGHTS`` (``image.clip=3,image.patch=1``); defaults and the weighted
+  vote's cuts come from ``ensemble.json``, set on held-out scores by ``train_image_head``.
+- Provenance votes only when it found something (a generator's metadata, a trusted
+  capture claim). A conclusive finding (valid C2PA declaring trainedAlgorithmicMedia, a
+  decoded Stable Diffusion watermark) decides the verdict outright, and the result says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..base import DetectorInput, Progress
+from ..result import DetectionResult
+from ..voting import VOTING_METHODS, VotingMethod, vote
+from . import heads
+from .clip_encoder import shared_encoder
+from .clip_features import extract
+from .learned import ClipHeadDetector, open_all
+from .patches import PatchTokenDetector
+from .provenance.detector import ProvenanceDetector
+from .validate import OpenedImage
+
+PROVENANCE_WEIGHT = 2.0  # a generator's own (unsigned) metadata outweighs the patch head
+
+
+def probe() -> None:
+    from .learned import probe as probe_learned
+    from .provenance.detector import probe as probe_provenance
+
+    probe_learned()
+    probe_provenance()
+
+
+def _env_weights() -> dict[str, float]:
+    spec = os.environ.get("DETECTION_IMAGE_WEIGHTS", "")
+    weights = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, value = part.partition("=")
+        weights[name.strip()] = float(value)
+    return weights
+
+
+class ImageEnsemble:
+    name = "image.ensemble"
+    modality = "image"
+
+    def __init__(self) -> None:
+        self.provenance = ProvenanceDetector()
+        self.clip = ClipHeadDetector()
+        self.patch = PatchTokenDetector()
+        self.config: dict[str, Any] = {}
+
+    def load(self) -> None:
+        self.provenance.load()
+        self.clip.load()
+        self.patch.load()
+        self.config = json.loads(heads.ENSEMBLE_CONFIG.read_text())
+
+    def _settings(self, options: Mapping[str, Any] | None) -> tuple[VotingMethod, dict[str, float]]:
+        options = options or {}
+        method = (
+            options.get("voting")
+            or os.environ.get("DETECTION_IMAGE_VOTING")
+            or (self.config.get("method", "weighted"))
+        )
+        if method not in VOTING_METHODS:
+            from ..errors import InputRejected
+
+            raise InputRejected(f"unknown voting method {method!r}; use one of {VOTING_METHODS}")
+        weights = {**self.config.get("weights", {}), self.provenance.name: PROVENANCE_WEIGHT}
+        weights.update(_env_weights())
+        given = options.get("weights") or {}
+        if not isinstance(given, Mapping):
+            from ..errors import InputRejected
+
+            raise InputRejected('options["weights"] must map detector names to numbers')
+        weights.update({str(k): float(v) for k, v in given.items()})
+        return method, weights
+
+    def detect(
+        self,
+        content: DetectorInput,
+        *,
+        options: Mapping[str, Any] | None = None,
+        progress: Progress | None = None,
+    ) -> DetectionResult:
+        return self.detect_batch([content], options=options)[0]
+
+    def detect_batch(
+        self, contents: Sequence[DetectorInput], *, options: Mapping[str, Any] | None = None
+    ) -> list[DetectionResult]:
+        method, weights = self._settings(options)
+        t0 = time.perf_counter()
+        opened = open_all(contents)
+        decode_ms = (time.perf_counter() - t0) * 1000.0 / max(1, len(opened))
+        provenance = [
+            self.provenance.analyse(Path(c), o) for c, o in zip(contents, opened, strict=True)
+        ]
+        feats = extract(shared_encoder(), [o.image for o in opened])
+        results = []
+        for o, prov, f in zip(opened, provenance, feats, strict=True):
+            f.timings_ms["decode"] = decode_ms
+            members = [prov, self.clip.from_features(o, f), self.patch.from_features(o, f)]
+            timings = {**f.timings_ms, "provenance": prov.elapsed_ms}
+            results.append(self._combine(o, members, method, weights, timings))
+        return results
+
+    def _combine(
+        self,
+        opened: OpenedImage,
+        members: list[DetectionResult],
+        method: VotingMethod,
+        weights: dict[str, float],
+        timings: dict[str, float],
+    ) -> DetectionResult:
+        provenance = members[0]
+        voters = [m for m in members if m.evidence.get("informative", True)]
+        voters = [m for m in voters if weights.get(m.detector, 1.0) > 0] or voters
+        ai_at = float(self.config.get("ai_at", 0.5))
+        human_below = float(self.config.get("human_below", 0.5))
+        verdict, probability = vote(voters, method, weights, ai_at=ai_at, human_below=human_below)
+        evidence: dict[str, Any] = {
+            "voting": {
+                "method": method,
+                "weights": {m.detector: weights.get(m.detector, 1.0) for m in voters},
+                "ai_at": ai_at,
+                "human_below": human_below,
+                "voters": [m.detector for m in voters],
+            },
+            "decided_by": "vote",
+            "timings_ms": {k: round(v, 2) for k, v in timings.items()},
+        }
+        if provenance.evidence.get("conclusive"):
+            conclusive = [
+                f for f in provenance.evidence["findings"] if f["strength"] == "conclusive"
+            ]
+            verdict, probability = "ai", max(probability, provenance.probability_ai)
+            evidence["decided_by"] = "provenance"
+            evidence["override"] = (
+                "conclusive provenance overrides the learned detectors: "
+                + "; ".join(f["summary"] for f in conclusive)
+            )
+        # The UI's overlay reads these from the top level, whatever the members.
+        patch = members[2].evidence
+        evidence["patch_heatmap"] = patch.get("patch_heatmap")
+        evidence["most_suspicious_patch"] = patch.get("most_suspicious_patch")
+        evidence["provenance_findings"] = provenance.evidence.get("findings", [])
+        return DetectionResult(
+            modality="image",
+            detector=self.name,
+            verdict=verdict,
+            probability_ai=float(min(1.0, max(0.0, probability))),
+            raw_score=float(probability),
+            threshold=ai_at if method == "weighted" else None,
+            models=list(dict.fromkeys(ref for m in members for ref in m.models)),
+            elapsed_ms=float(sum(timings.values())),
+            evidence=evidence,
+            members=members,
+            warnings=list(opened.notes),
+        )

@@ -1,0 +1,1 @@
+"""Provenance checks: C2PA Content Credentials, generator metadata, invisible watermarks."""
