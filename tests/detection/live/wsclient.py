@@ -1,0 +1,37 @@
+"""A logged-in browser's side of ws/live/, for WebsocketCommunicator tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import User
+
+from config.asgi import application
+
+
+async def connect(user: User, client: Any) -> WebsocketCommunicator:
+    await database_sync_to_async(client.force_login)(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[(b"cookie", cookie), (b"origin", b"http://localhost")]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def receive(communicator: WebsocketCommunicator, kind: str, timeout: float = 5) -> Any:
+    """The next message of type ``kind`` (results and other messages before it are skipped)."""
+    while True:
+        message = await communicator.receive_json_from(timeout=timeout)
+        if message["type"] == kind:
+            return message
+
+
+async def start(communicator: WebsocketCommunicator, **fields: Any) -> dict[str, Any]:
+    """Send ``start`` (fallback transport unless given) and return the ``live.ready`` reply."""
+    await communicator.send_json_to({"type": "start", "transport": "websocket", **fields})
+    assert (await communicator.receive_json_from())["type"] == "live.loading"
+    return await communicator.receive_json_from()
