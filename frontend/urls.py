@@ -1,5 +1,7 @@
 from django.urls import path
 
+from detection.live.views import live_page
+
 from . import views
 
 app_name = "frontend"
@@ -8,4 +10,12 @@ urlpatterns = [
     path("", views.upload, name="upload"),
     path("detections/", views.history, name="history"),
     path("detections/<uuid:detection_id>/", views.detection_detail, name="detection"),
+    path("detections/<uuid:detection_id>/media", views.detection_media, name="detection-media"),
+    path(
+        "detections/<uuid:detection_id>/delete/",
+        views.detection_delete_view,
+        name="detection-delete",
+    ),
+    # The live check's page (/live/) is added here by its owner.
+    path("live/", live_page, name="live"),
 ]
