@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 
 from .env import env_bool, env_float, env_int, env_list, env_str
+from .logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AIDETECT_VAR_DIR", str(BASE_DIR / "var")))
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.TracingMiddleware",  # a no-op unless tracing is configured
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,6 +56,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Needs request.user (staff may read /metrics), so it sits after authentication.
+    "config.middleware.MetricsMiddleware",
+    "config.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,14 +82,27 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
+# A query that runs longer is cancelled, and a connection attempt gives up, so an
+# overloaded or restarting database turns into quick 503s instead of piled-up requests.
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30_000)
+DATABASE_CONNECT_TIMEOUT_S = env_int("DATABASE_CONNECT_TIMEOUT_S", 5)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            connect_timeout=DATABASE_CONNECT_TIMEOUT_S,
+            options=f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
+            "NAME": str(VAR_DIR / "db.sqlite3"),
             "OPTIONS": {"timeout": 20},
         }
     }
@@ -97,11 +115,32 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 reads with a 5 s socket timeout by default, exactly channels_redis's
+            # 5 s blocking pop: an idle WebSocket then dies with "Timeout reading" (1011).
+            # The socket timeout must outlast the pop.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+# The cache holds rate-limit counters and circuit-breaker state: shared through Redis in
+# production so every web replica and worker agrees, process-local in embedded mode.
+REDIS_TIMEOUT_S = env_float("REDIS_TIMEOUT_S", 2.0)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "aidetect",
+            "OPTIONS": {
+                "socket_timeout": REDIS_TIMEOUT_S,
+                "socket_connect_timeout": REDIS_TIMEOUT_S,
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # results live in the Detection rows, not in Celery
@@ -116,9 +155,29 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"detection.tasks.run_detection": {"queue": "gpu"}}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A job whose worker died without a word (SIGKILL, lost node) is re-delivered after this
+# many seconds; it must exceed DETECTION_TASK_TIME_LIMIT or long jobs would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # How often a worker looks for such messages (kombu's defaults sweep every ~100 s).
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    "socket_connect_timeout": REDIS_TIMEOUT_S,
+    # Without it a publish on a dead connection (fail-over, NAT drop) waits forever.
+    "socket_timeout": env_float("CELERY_BROKER_SOCKET_TIMEOUT", 10.0),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The web process publishes inside a request: give up after about a second (-> 503).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0.2,
+    "interval_step": 0.4,
+    "interval_max": 0.6,
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False
+# Retries of a job while the database or broker is unreachable (back-off up to 15 s each).
+DETECTION_INFRA_RETRIES = env_int("DETECTION_INFRA_RETRIES", 30)
 
 # --- Auth ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -132,6 +191,9 @@ LOGIN_REDIRECT_URL = "frontend:upload"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Behind nginx (docker/nginx/nginx.conf), which terminates TLS and says so in a header.
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 
@@ -145,7 +207,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "detection.api.errors.exception_handler",
+    # The API's JSON errors, with retry_after added to 429s (config/throttles.py).
+    "EXCEPTION_HANDLER": "config.throttles.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.throttles.AnonThrottle",
+        "config.throttles.UserRateThrottle",
+        "config.throttles.TokenRateThrottle",
+        "config.throttles.SubmitRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("THROTTLE_ANON", "120/min"),
+        "user": env_str("THROTTLE_USER", "1200/min"),
+        "token": env_str("THROTTLE_TOKEN", "600/min"),
+        "submit": env_str("THROTTLE_SUBMIT", "300/min"),
+    },
+    # X-Forwarded-For hops to trust when keying anonymous limits (1 behind nginx).
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0) or None,
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
@@ -181,6 +258,30 @@ DETECTION_TASK_SOFT_TIME_LIMIT = env_int("DETECTION_TASK_SOFT_TIME_LIMIT", 900)
 DETECTION_TASK_TIME_LIMIT = env_int("DETECTION_TASK_TIME_LIMIT", 960)
 DETECTION_TASK_MAX_RETRIES = env_int("DETECTION_TASK_MAX_RETRIES", 2)
 DETECTION_READY_CHECK_TIMEOUT = env_float("DETECTION_READY_CHECK_TIMEOUT", 2.0)
+# Audio/video longer than this is refused at upload (0: no limit beyond the detectors' own).
+DETECTION_MAX_MEDIA_SECONDS = env_int("DETECTION_MAX_MEDIA_SECONDS", 600)
+
+# --- Throughput: result cache, dynamic batching, model memory ---------------------------
+DETECTION_RESULT_CACHE = env_str("DETECTION_RESULT_CACHE", "global")  # global | owner | off
+DETECTION_BATCH_MAX_SIZE = env_int("DETECTION_BATCH_MAX_SIZE", 8)  # 1 turns batching off
+DETECTION_BATCH_WAIT_MS = env_float("DETECTION_BATCH_WAIT_MS", 25.0)
+# Batches of one detector running at once: 1 per GPU. On a CPU-only worker, batching rarely
+# pays (see docker/README.md): set DETECTION_BATCH_MAX_SIZE=1 and let the threads run.
+DETECTION_BATCH_CONCURRENCY = env_int("DETECTION_BATCH_CONCURRENCY", 1)
+# DETECTION_MODEL_MEMORY_BUDGET_MB and DETECTION_MIN_FREE_MEMORY_MB are read by the engine
+# (detection/engine/memory.py) from the environment, since the engine never imports Django.
+
+# --- Protection: circuit breaker -------------------------------------------------------
+DETECTION_CIRCUIT_FAILURES = env_int("DETECTION_CIRCUIT_FAILURES", 5)
+DETECTION_CIRCUIT_RESET_S = env_int("DETECTION_CIRCUIT_RESET_S", 60)
+
+# --- Observability -------------------------------------------------------------------------
+METRICS_PATH = "/metrics"
+METRICS_TOKEN = env_list("METRICS_TOKEN")  # bearer tokens a Prometheus scraper may present
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS")  # e.g. "10.0.0.0/8"
+DETECTION_METRICS_QUEUES = ["gpu", "default"]  # Celery queues whose depth is exported
+DETECTION_WORKER_METRICS_PORT = env_int("DETECTION_WORKER_METRICS_PORT", 0)
+DETECTION_WORKER_METRICS_ADDR = env_str("DETECTION_WORKER_METRICS_ADDR", "0.0.0.0")  # noqa: S104
 # Django refuses request bodies past this before our own checks run; keep it above the limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -190,11 +291,6 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
-}
+# JSON lines in production (one object per line, with detection_id); plain in embedded mode.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain" if EMBEDDED else "json")
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), fmt=LOG_FORMAT)

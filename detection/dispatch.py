@@ -20,6 +20,10 @@ logger = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
 
 
+class QueueUnavailable(Exception):
+    """The broker refused the job; the row was removed, so the client can simply retry."""
+
+
 def executor_mode() -> str:
     return str(settings.DETECTION_EXECUTOR)
 
@@ -32,15 +36,35 @@ def enqueue(detection_id: UUID) -> None:
 def _send(detection_id: UUID) -> None:
     mode = executor_mode()
     if mode == "celery":
-        from .tasks import run_detection
-
-        run_detection.apply_async(args=[str(detection_id)])
+        _send_to_celery(detection_id)
     elif mode == "thread":
         _thread_pool().submit(_run_in_thread, detection_id)
     else:
         from .services import detection_run
 
         detection_run(detection_id=detection_id)
+
+
+def _send_to_celery(detection_id: UUID) -> None:
+    from kombu.exceptions import OperationalError as BrokerError
+    from redis.exceptions import RedisError
+
+    from .tasks import run_detection
+
+    try:
+        run_detection.apply_async(args=(str(detection_id),))
+    except (BrokerError, RedisError, OSError) as exc:
+        # The row is committed but no message exists: left alone it would wait forever, and
+        # a client that retries on the 503 would make a second one. Remove it instead.
+        from .models import Detection
+
+        logger.error("broker unavailable (%s); job %s withdrawn", type(exc).__name__, detection_id)
+        stored = Detection.objects.filter(pk=detection_id).first()
+        if stored is not None:
+            if stored.input_file:
+                stored.input_file.delete(save=False)
+            stored.delete()
+        raise QueueUnavailable("the job queue is unavailable; try again shortly") from exc
 
 
 def _thread_pool() -> ThreadPoolExecutor:

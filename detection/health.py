@@ -1,4 +1,10 @@
-"""/health (the process answers) and /ready (database, broker and detectors usable)."""
+"""/health (the process answers) and /ready (database, broker and detectors usable).
+
+/ready's status is 503 when any check fails. An orchestrator can limit which checks
+decide it with ``?checks=database,broker``: a web replica should leave the load balancer
+when it cannot reach the database, not because a detector's circuit breaker is open
+(that is reported, and jobs for that detector fail fast with the reason meanwhile).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from detection import circuit
 from detection.engine import registry
 
 
@@ -46,28 +53,36 @@ def _check_broker() -> dict[str, Any]:
 
 def _check_detectors() -> dict[str, Any]:
     detectors: dict[str, Any] = {}
+    circuits = circuit.states()
     for name, spec in sorted(registry.all_specs().items()):
         problem = registry.probe(spec)
+        breaker = circuits.get(name, {"open": False})
         detectors[name] = {
-            "ok": problem is None,
-            "default": spec.default,
+            "ok": problem is None and not breaker["open"],
+            "default": registry.is_default(spec),
             "modality": spec.modality,
+            "circuit": "open" if breaker["open"] else "closed",
         }
         if problem:
             detectors[name]["error"] = problem
+        elif breaker["open"]:
+            detectors[name]["error"] = (
+                f"circuit open after {breaker['failures']} failures ({breaker['reason']}); "
+                f"retry in {breaker['retry_after_s']} s"
+            )
     defaults_ok = [d["ok"] for d in detectors.values() if d["default"]]
     return {"ok": bool(defaults_ok) and all(defaults_ok), "detectors": detectors}
+
+
+CHECKS = {"database": _check_database, "broker": _check_broker, "detectors": _check_detectors}
 
 
 @never_cache
 @require_GET
 def ready(request: HttpRequest) -> JsonResponse:
-    checks = {
-        "database": _check_database(),
-        "broker": _check_broker(),
-        "detectors": _check_detectors(),
-    }
-    ok = all(check["ok"] for check in checks.values())
+    checks = {name: check() for name, check in CHECKS.items()}
+    wanted = [c for c in request.GET.get("checks", "").split(",") if c in CHECKS] or list(CHECKS)
+    ok = all(checks[name]["ok"] for name in wanted)
     return JsonResponse(
         {"status": "ready" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
     )

@@ -12,13 +12,17 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from . import dispatch
+from config import tracing
+from config.logging import log_context
+
+from . import batching, circuit, dispatch, metrics
+from . import cache as result_cache
 from .models import Detection, Source, Status
 from .publish import publish
-from .validation import ValidatedInput
+from .validation import InputError, ValidatedInput
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +42,10 @@ def detection_create(
     options: dict[str, Any] | None = None,
 ) -> Detection:
     """Store the job row (and its file) and queue it once the transaction commits."""
+    _check_duration(validated)
+    modality = validated.modality
     detection = Detection(
-        owner=owner,
+        owner=owner,  # type: ignore[misc]  # AUTH_USER_MODEL is User; the stubs want it named
         modality=validated.modality,
         source=source,
         input_text=validated.text,
@@ -55,8 +61,27 @@ def detection_create(
         upload.seek(0)
         detection.input_file.save("upload", File(upload), save=False)
     detection.save()
+    tracing.annotate(**{"detection.id": str(detection.id), "detection.modality": modality})
+    with log_context(detection_id=str(detection.id)):
+        logger.info(
+            "detection queued",
+            extra={"modality": detection.modality, "source": source, "sha256": detection.sha256},
+        )
     dispatch.enqueue(detection.id)
+    metrics.SUBMITTED.labels(modality=detection.modality, source=source).inc()
     return detection
+
+
+def _check_duration(validated: ValidatedInput) -> None:
+    """Media longer than DETECTION_MAX_MEDIA_SECONDS is refused before it costs model time."""
+    duration = validated.meta.get("duration_s") or validated.meta.get("duration")
+    limit = settings.DETECTION_MAX_MEDIA_SECONDS
+    if isinstance(duration, int | float) and limit > 0 and duration > limit:
+        raise InputError(
+            f"the {validated.modality} lasts {duration:.0f} s; the limit is {limit} s",
+            code="too_long",
+            status=413,
+        )
 
 
 def _claim(detection_id: UUID) -> Detection | None:
@@ -86,6 +111,8 @@ def _fail(detection: Detection, message: str) -> None:
     detection.error_message = message[:2000]
     detection.finished_at = timezone.now()
     detection.save(update_fields=["status", "error_message", "finished_at"])
+    logger.warning("detection failed: %s", message, extra={"event": "detection.failed"})
+    metrics.DETECTIONS.labels(modality=detection.modality, verdict="none", status="failed").inc()
     publish(detection)
 
 
@@ -104,7 +131,12 @@ def _progress_reporter(detection: Detection) -> Any:
             return
         last[0] = now
         fraction = min(max(float(fraction), 0.0), 1.0)
-        Detection.objects.filter(pk=detection.pk).update(progress=fraction)
+        try:
+            Detection.objects.filter(pk=detection.pk).update(progress=fraction)
+        except DatabaseError:
+            # Progress is best effort: a database hiccup must not be blamed on the detector.
+            logger.warning("progress not saved (database unavailable)")
+            return
         publish(
             detection,
             {
@@ -121,30 +153,76 @@ def _progress_reporter(detection: Detection) -> Any:
 def detection_run(*, detection_id: UUID) -> Detection | None:
     """Run the engine on a job and store the outcome. Errors a user caused end the job
     `failed` with the reason; unexpected errors propagate so the task can retry."""
+    metrics.install_engine_hooks()
+    with (
+        log_context(detection_id=str(detection_id)),
+        batching.job_in_flight(),
+        tracing.span("detection.run", **{"detection.id": str(detection_id)}),
+    ):
+        return _run(detection_id)
+
+
+def _run(detection_id: UUID) -> Detection | None:
     from detection.engine import registry
-    from detection.engine.errors import EngineError
+    from detection.engine.errors import EngineError, InputRejected
 
     detection = _claim(detection_id)
     if detection is None:
         return None
+    try:
+        detector = registry.default_spec(detection.modality).name
+        cache_key = result_cache.result_key(detector, detection.options)
+    except EngineError as exc:
+        metrics.observe_error(exc, "worker")
+        _fail(detection, str(exc))
+        return detection
+    cached = result_cache.find(detection, cache_key)
+    metrics.RESULT_CACHE.labels(result="hit" if cached else "miss").inc()
+    if cached is not None:
+        result_cache.copy_into(detection, cached)
+        return _finish(detection)
+    try:
+        circuit.check(detector)
+    except circuit.CircuitOpen as exc:
+        metrics.observe_error("CircuitOpen", "worker")
+        _fail(detection, str(exc))
+        return detection
     content: str | Path
     content = (
         detection.input_text if detection.modality == "text" else Path(detection.input_file.path)
     )
     started = time.perf_counter()
     try:
-        result = registry.detect(
+        result = batching.run(
+            detector,
             content,
-            detection.modality,
             options=detection.options or None,
             progress=_progress_reporter(detection),
+            timeout_s=settings.DETECTION_TASK_SOFT_TIME_LIMIT,
         )
-    except EngineError as exc:
+    except InputRejected as exc:
+        metrics.observe_error(exc, "worker")
         _fail(detection, str(exc))
         return detection
+    except EngineError as exc:
+        # A model that cannot load fails every job alike: it counts against the detector.
+        metrics.observe_error(exc, "worker")
+        circuit.record_failure(detector, str(exc))
+        _fail(detection, str(exc))
+        return detection
+    except TimeoutError:
+        metrics.observe_error("Timeout", "worker")
+        circuit.record_failure(detector, "timed out")
+        _fail(detection, f"analysis took longer than {settings.DETECTION_TASK_SOFT_TIME_LIMIT} s")
+        return detection
+    except Exception as exc:
+        metrics.observe_error(exc, "worker")
+        circuit.record_failure(detector, f"{type(exc).__name__}: {exc}")
+        raise
+    circuit.record_success(detector)
     elapsed_ms = (time.perf_counter() - started) * 1000
     payload = result.to_dict()
-    detection.status = Status.COMPLETED
+    metrics.observe_result(result.detector, elapsed_ms / 1000, payload["members"])
     detection.verdict = result.verdict
     detection.probability_ai = result.probability_ai
     detection.detector = result.detector
@@ -152,15 +230,37 @@ def detection_run(*, detection_id: UUID) -> Detection | None:
         "raw_score": result.raw_score,
         "threshold": result.threshold,
         "members": payload["members"],
+        "cache_key": cache_key,
     }
     detection.evidence = result.evidence
     detection.models_used = payload["models"]
     detection.warnings = result.warnings
-    detection.timings = {"engine_ms": round(elapsed_ms, 1), "detector_ms": result.elapsed_ms}
+    detection.timings = {
+        "engine_ms": round(elapsed_ms, 1),
+        "detector_ms": result.elapsed_ms,
+        "cache_hit": False,
+    }
+    return _finish(detection)
+
+
+def _finish(detection: Detection) -> Detection:
+    detection.status = Status.COMPLETED
     detection.progress = 1.0
     detection.error_message = ""
     detection.finished_at = timezone.now()
     detection.save()
+    logger.info(
+        "detection completed",
+        extra={
+            "event": "detection.completed",
+            "verdict": detection.verdict,
+            "attempt": detection.attempts,
+            "cache_hit": bool(detection.timings.get("cache_hit")),
+        },
+    )
+    metrics.DETECTIONS.labels(
+        modality=detection.modality, verdict=detection.verdict or "none", status="completed"
+    ).inc()
     publish(detection)
     return detection
 

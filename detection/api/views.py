@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -39,11 +39,15 @@ def _parse_when(value: str, param: str, end_of_day: bool = False) -> datetime:
         if day is None:
             raise InputError(f"'{param}' must be an ISO date or datetime")
         parsed = datetime.combine(day, datetime.max.time() if end_of_day else datetime.min.time())
-    if parsed.tzinfo is None:
-        from django.utils import timezone
+    from django.utils import timezone
 
+    if parsed.tzinfo is None:
         parsed = timezone.make_aware(parsed)
-    return parsed
+    try:
+        # UTC: PostgreSQL cannot store every offset parse_datetime accepts (e.g. +18:26).
+        return parsed.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise InputError(f"'{param}' is out of range") from exc
 
 
 FILTER_PARAMETERS = [
@@ -104,6 +108,8 @@ class DetectionViewSet(
     )
     @action(detail=False, methods=["post"])
     def batch(self, request: Request) -> Response:
+        if not hasattr(request.data, "get"):
+            raise InputError("the body must be a JSON object with 'texts' and/or multipart 'files'")
         texts = (
             request.data.getlist("texts")
             if hasattr(request.data, "getlist")

@@ -95,6 +95,8 @@ class Services:
                 "gpu,default",
                 "-n",
                 "itest@%h",
+                "-l",
+                "INFO",
                 "--without-gossip",
                 "--without-mingle",
             ],

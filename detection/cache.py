@@ -1,0 +1,68 @@
+"""Result cache: the same input analysed by the same detector version is not re-run.
+
+The key is the input's sha256 plus a digest of the detector's version key (code,
+calibration and spec, see ``registry.version_key``) and the job's options. A completed
+job with the same key is copied into the new row, which is marked ``cache_hit`` in its
+timings; nothing is recomputed. Changing a detector's code or calibration changes the key,
+so old results stop matching without any purge.
+
+``DETECTION_RESULT_CACHE`` sets the scope: ``global`` (any account's result is reused;
+the default), ``owner`` (only the same account's: nobody can learn from a cache hit that
+someone else submitted the same content) or ``off``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Detection, Source, Status
+
+logger = logging.getLogger(__name__)
+
+
+def result_key(detector: str, options: dict[str, Any] | None) -> str:
+    from detection.engine import registry
+
+    material = json.dumps(
+        [registry.version_key(detector), options or {}], sort_keys=True, default=str
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:40]
+
+
+def find(detection: Detection, key: str) -> Detection | None:
+    scope = settings.DETECTION_RESULT_CACHE
+    if scope == "off" or detection.source == Source.LIVE or not detection.sha256:
+        return None
+    candidates = Detection.objects.filter(
+        sha256=detection.sha256,
+        modality=detection.modality,
+        status=Status.COMPLETED,
+        results__cache_key=key,
+    ).exclude(pk=detection.pk)
+    if scope == "owner":
+        candidates = candidates.filter(owner_id=detection.owner_id)
+    return candidates.order_by("-finished_at").first()
+
+
+def copy_into(detection: Detection, source: Detection) -> None:
+    """Fill ``detection`` (in memory) with ``source``'s result; the caller saves it."""
+    for field in ("verdict", "probability_ai", "detector", "evidence", "models_used", "warnings"):
+        setattr(detection, field, getattr(source, field))
+    detection.results = dict(source.results)
+    detection.timings = {
+        "cache_hit": True,
+        "engine_ms": 0.0,
+        # What the result cost when it was computed (the owner of that row stays private).
+        "original_detector_ms": (source.timings or {}).get("detector_ms"),
+    }
+    detection.status = Status.COMPLETED
+    detection.progress = 1.0
+    detection.error_message = ""
+    detection.finished_at = timezone.now()
+    logger.info("result reused from an identical job", extra={"cache_source": str(source.pk)})
