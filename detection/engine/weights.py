@@ -103,9 +103,11 @@ def fetch(pinned: PinnedFile, timeout: float = 60.0) -> Path:
         raise ModelUnavailable(f"no upstream URL is pinned for {pinned.relpath}")
     dest = weights_dir() / pinned.relpath
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=dest.parent, delete=False) as tmp:
-        with urllib.request.urlopen(pinned.url, timeout=timeout) as response:  # noqa: S310
-            shutil.copyfileobj(response, tmp)
+    with (
+        tempfile.NamedTemporaryFile(dir=dest.parent, delete=False) as tmp,
+        urllib.request.urlopen(pinned.url, timeout=timeout) as response,  # noqa: S310
+    ):
+        shutil.copyfileobj(response, tmp)
     tmp_path = Path(tmp.name)
     actual = sha256_file(tmp_path)
     if actual != pinned.sha256:

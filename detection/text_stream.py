@@ -1,0 +1,149 @@
+"""WebSocket ws/text/stream/: score text as it is typed or received, one window at a time.
+
+Protocol (JSON messages):
+
+- client -> server: ``{"type": "text", "text": "..."}`` appends a piece of text;
+  ``{"type": "flush"}`` scores the uncovered tail (e.g. at the end of a chat message);
+  ``{"type": "reset"}`` starts over.
+- server -> client: ``{"type": "ready", ...settings}`` once connected;
+  ``{"type": "window", "index", "start", "end", "words", "final", "result"}`` per scored
+  window (``result`` is a DetectionResult dict); ``{"type": "window", ..., "error"}`` when
+  the window cannot be judged; ``{"type": "skipped", "indexes": [...]}`` when windows were
+  dropped because the client sends faster than the server scores;
+  ``{"type": "error", "message"}`` for a bad message.
+
+Window size and overlap come from the query string (``?window=120&overlap=40``, in words)
+within bounds. Scoring runs on a small thread pool, off the event loop; at most
+``MAX_PENDING`` windows wait per connection (older ones are dropped first, and the client
+is told), and a connection's buffer is bounded (``streaming.TextStream``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+from typing import Any
+from urllib.parse import parse_qs
+
+from .consumers import AuthenticatedJsonConsumer
+from .engine.text.streaming import StreamSettings, StreamWindow, TextStream
+
+MAX_PENDING = 4
+MAX_MESSAGE_CHARS = 64_000
+WINDOW_BOUNDS = (40, 600)
+# One scoring thread per process by default: the models use every core already, and a
+# second concurrent window would only slow both down.
+_EXECUTOR = concurrent.futures.ThreadPoolExecutor(
+    max_workers=int(os.environ.get("DETECTION_TEXT_STREAM_THREADS", "1")),
+    thread_name_prefix="text-stream",
+)
+
+
+def score_window(text: str) -> dict[str, Any]:
+    """The text modality's default detector on one window (runs in a worker thread)."""
+    from .engine import registry
+
+    return registry.detect(text, "text").to_dict()
+
+
+def _settings(query: bytes) -> StreamSettings:
+    params = parse_qs(query.decode("latin-1"))
+
+    def number(name: str, default: int) -> int:
+        try:
+            return int(params.get(name, [default])[0])
+        except ValueError:
+            return default
+
+    lo, hi = WINDOW_BOUNDS
+    window = min(max(number("window", 120), lo), hi)
+    overlap = min(max(number("overlap", 40), 0), window // 2)
+    return StreamSettings(window_words=window, overlap_words=overlap)
+
+
+class TextStreamConsumer(AuthenticatedJsonConsumer):
+    stream: TextStream
+    pending: asyncio.Queue[StreamWindow]
+    worker: asyncio.Task[None] | None = None
+
+    async def accept_authenticated(self, user: Any) -> None:
+        self.stream = TextStream(_settings(self.scope.get("query_string", b"")))
+        self.pending = asyncio.Queue()
+        await self.accept()
+        self.worker = asyncio.create_task(self._score_loop())
+        s = self.stream.settings
+        await self.send_json(
+            {
+                "type": "ready",
+                "window_words": s.window_words,
+                "overlap_words": s.overlap_words,
+                "min_words": s.min_words,
+                "max_pending": MAX_PENDING,
+                "max_message_chars": MAX_MESSAGE_CHARS,
+            }
+        )
+
+    async def disconnect(self, code: int) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "text":
+            text = content.get("text")
+            if not isinstance(text, str):
+                await self._error("'text' must be a string")
+                return
+            if len(text) > MAX_MESSAGE_CHARS:
+                await self._error(f"a message may carry at most {MAX_MESSAGE_CHARS:,} characters")
+                return
+            for window in self.stream.feed(text):
+                await self._enqueue(window)
+        elif kind == "flush":
+            tail = self.stream.flush()
+            if tail is not None:
+                await self._enqueue(tail)
+        elif kind == "reset":
+            self.stream.reset()
+            while not self.pending.empty():
+                self.pending.get_nowait()
+        else:
+            await self._error("message type must be 'text', 'flush' or 'reset'")
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            await super().receive(text_data=text_data, bytes_data=bytes_data)
+        except ValueError:  # not JSON (json.JSONDecodeError is a ValueError)
+            await self._error("messages must be JSON objects")
+
+    async def _enqueue(self, window: StreamWindow) -> None:
+        skipped = []
+        while self.pending.qsize() >= MAX_PENDING:
+            skipped.append(self.pending.get_nowait().index)
+        if skipped:
+            await self.send_json({"type": "skipped", "indexes": skipped})
+        self.pending.put_nowait(window)
+
+    async def _score_loop(self) -> None:
+        from .engine.errors import EngineError
+
+        loop = asyncio.get_running_loop()
+        while True:
+            window = await self.pending.get()
+            message: dict[str, Any] = {
+                "type": "window",
+                "index": window.index,
+                "start": window.start,
+                "end": window.end,
+                "words": window.words,
+                "final": window.final,
+            }
+            try:
+                message["result"] = await loop.run_in_executor(_EXECUTOR, score_window, window.text)
+            except EngineError as exc:
+                message["error"] = str(exc)
+            await self.send_json(message)
+
+    async def _error(self, message: str) -> None:
+        await self.send_json({"type": "error", "message": message})

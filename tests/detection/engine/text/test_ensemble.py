@@ -1,0 +1,124 @@
+"""The text ensemble with its real members (Gemma 3 270M, llm-detector, MiniLM)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from detection.engine.errors import InputRejected
+from detection.engine.text import corpus
+from detection.engine.text.members.base import calibration_path
+
+pytestmark = pytest.mark.model
+
+MEMBERS = ["text.zero_shot", "text.style", "text.embedding_head", "text.stats_head"]
+
+
+@pytest.fixture(scope="module")
+def ensemble(detector):
+    """The ensemble sharing the session's zero-shot detector (one Gemma in memory)."""
+    for member in ("fusion", "style", "embedding_head", "stats_head"):
+        if not calibration_path(member).is_file():
+            pytest.skip(f"text ensemble not trained here (calibration/{member}.json missing)")
+    from detection.engine.text.ensemble import TextEnsembleDetector
+
+    det = TextEnsembleDetector(zero_shot=detector)
+    det.load()
+    return det
+
+
+@pytest.fixture(scope="module")
+def held_out(fastdetectgpt) -> dict[str, list[str]]:
+    """Held-out texts never trained or calibrated on: modern assistant prose (committed)
+    and Fast-DetectGPT human news / GPT-4 news (the zero-shot hold-out pairs)."""
+    modern = [it.text for it in corpus.assistant_style_items() if it.holdout]
+    fdg = [it for it in corpus.fdg_items(fastdetectgpt, 0, 10) if it.source == "fdg_xsum_gpt-4"]
+    return {
+        "modern_ai": modern[:3],
+        "gpt4_ai": [it.text for it in fdg if it.label == 1][:2],
+        "human": [it.text for it in corpus.fdg_items(fastdetectgpt, 0, 10) if it.label == 0][:3],
+    }
+
+
+@pytest.fixture(scope="module")
+def results(ensemble, held_out):
+    texts = held_out["modern_ai"] + held_out["gpt4_ai"] + held_out["human"]
+    out = ensemble.detect_batch(texts)
+    n_modern, n_gpt4 = len(held_out["modern_ai"]), len(held_out["gpt4_ai"])
+    return {
+        "modern_ai": out[:n_modern],
+        "gpt4_ai": out[n_modern : n_modern + n_gpt4],
+        "human": out[n_modern + n_gpt4 :],
+    }
+
+
+def test_result_keeps_every_member_with_its_calibrated_score(results) -> None:
+    for result in [r for group in results.values() for r in group]:
+        assert result.detector == "text.ensemble"
+        assert result.verdict in ("ai", "human", "uncertain")
+        assert [m.detector for m in result.members] == MEMBERS
+        for member in result.members:
+            assert 0.0 <= member.probability_ai <= 1.0
+            assert member.verdict in ("ai", "human", "uncertain")
+            assert member.raw_score is not None and member.models
+        assert result.evidence["fusion"]["method"] == "learned"
+        json.dumps(result.to_dict())  # the job stores it as JSON
+
+
+def test_evidence_lists_sentences_with_probabilities_for_highlighting(results) -> None:
+    result = results["modern_ai"][0]
+    sentences = result.evidence["sentences"]
+    assert len(sentences) >= 3
+    for s in sentences:
+        assert s["text"] and 0.0 <= s["probability_ai"] <= 1.0
+        assert s["start"] < s["end"]
+        assert set(s["members"]) <= {"zero_shot", "style", "embedding_head"}
+
+
+def test_modern_assistant_prose_and_gpt4_news_score_above_human_news(results) -> None:
+    def mean(group: str) -> float:
+        return sum(r.probability_ai for r in results[group]) / len(results[group])
+
+    assert mean("modern_ai") > mean("human")
+    assert mean("gpt4_ai") > mean("human")
+
+
+def test_one_text_alone_scores_as_in_a_batch(ensemble, held_out, results) -> None:
+    alone = ensemble.detect(held_out["human"][0])
+    assert alone.probability_ai == pytest.approx(results["human"][0].probability_ai, abs=0.02)
+
+
+def test_voting_methods_can_be_chosen_per_request(ensemble, held_out) -> None:
+    result = ensemble.detect(held_out["modern_ai"][0], options={"fusion": "unanimous"})
+    verdicts = {m.verdict for m in result.members}
+    expected = verdicts.pop() if len(verdicts) == 1 else "uncertain"
+    assert result.verdict == expected
+    with pytest.raises(InputRejected, match="unknown text ensemble options"):
+        ensemble.detect(held_out["modern_ai"][0], options={"colour": "red"})
+
+
+def test_repeated_word_is_uncertain_without_running_the_members(ensemble) -> None:
+    result = ensemble.detect("lorem " * 80)
+    assert result.verdict == "uncertain" and result.members == []
+    assert "nothing for the models to judge" in result.warnings[0]
+
+
+def test_non_english_text_is_uncertain_and_says_why(ensemble) -> None:
+    german = (
+        "Die Fähre legte zwanzig Minuten zu spät ab, weil ein Lieferwagen quer über der Rampe "
+        "stand und niemand den Fahrer finden konnte. Die Fahrgäste warteten am Kai mit Kaffee, "
+        "der in Pappbechern kalt wurde, während ein Matrose im Depot anrief und zwei Möwen sich "
+        "um ein heruntergefallenes Brot stritten. Als der Wagen endlich wegfuhr, hupte der "
+        "Kapitän zweimal, als wolle er die ganze Stadt tadeln."
+    )
+    result = ensemble.detect(german)
+    assert result.verdict == "uncertain"
+    assert any("not English" in w for w in result.warnings)
+    assert len(result.members) == 4  # the scores are still shown, not hidden
+    assert result.evidence["verdict_overridden"] is True
+
+
+def test_too_short_text_is_refused_with_the_reason(ensemble) -> None:
+    with pytest.raises(InputRejected, match="too short"):
+        ensemble.detect("A short note that says very little.")
