@@ -72,9 +72,9 @@ def main() -> None:
     detector.load()
     load_s = time.perf_counter() - start
     print(
-        f"loaded in {load_s:.1f} s: dtype {detector.dtype_name}, torch threads "
-        f"{torch.get_num_threads()}, compiled statistics {detector.scorer.compiled}, "
-        f"fused RMSNorms {detector.scorer.fused_norms}"
+        f"loaded in {load_s:.1f} s: dtype {detector.dtype_name}, scoring threads "
+        f"{detector.scorer.threads or torch.get_num_threads()}, compiled statistics "
+        f"{detector.scorer.compiled}, fused RMSNorms {detector.scorer.fused_norms}"
     )
     print(
         f"RSS after loading: {rss_mb():.0f} MB (python + imports before loading: "

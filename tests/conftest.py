@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -101,13 +100,6 @@ def api_client(token: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
-
-
-@pytest.fixture
-def run_jobs(django_capture_on_commit_callbacks: Any) -> Iterator[None]:
-    """Run queued jobs when the request's transaction commits (tests wrap the DB in one)."""
-    with django_capture_on_commit_callbacks(execute=True):
-        yield
 
 
 @pytest.fixture

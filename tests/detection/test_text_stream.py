@@ -16,8 +16,8 @@ from detection.engine.text.members.base import calibration_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Two paragraphs (130 words): with window=60 and overlap=20 they fill windows at words
-# 0-59 and 40-99, and flush() scores the last 60 words.
+# 147 words: with window=60 and overlap=20 they fill windows at words 0-59, 40-99 and
+# 80-139, and flush() scores the last 60 words (87-146).
 TEXT = (
     "The ferry left the harbour twenty minutes late because a delivery van had parked across "
     "the loading ramp, and the driver could not be found. Passengers waited on the quay with "
@@ -80,18 +80,14 @@ async def test_typed_text_is_scored_per_window_with_the_real_detector(
     await communicator.send_json_to({"type": "text", "text": " "})
     await communicator.send_json_to({"type": "flush"})
     messages: list[dict[str, Any]] = []
-    while len(messages) < 3:
+    while len(messages) < 4:
         messages.append(await communicator.receive_json_from(timeout=120))
-    assert [m["index"] for m in messages] == [0, 1, 2]
-    assert [m["final"] for m in messages] == [False, False, True]
-    for m in messages:
+    assert [m["index"] for m in messages] == [0, 1, 2, 3]
+    assert [m["final"] for m in messages] == [False, False, False, True]
+    words = TEXT.split()
+    for m, first in zip(messages, [0, 40, 80, 87], strict=True):
         assert m["type"] == "window" and "error" not in m
-        assert (
-            TEXT[m["start"] : m["end"]].split()
-            == TEXT.split()[:130][
-                len(TEXT[: m["start"]].split()) : len(TEXT[: m["start"]].split()) + m["words"]
-            ]
-        )
+        assert TEXT[m["start"] : m["end"]].split() == words[first : first + 60]
         result = m["result"]
         assert result["detector"] == "text.style"
         assert result["verdict"] in ("ai", "human", "uncertain")

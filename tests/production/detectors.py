@@ -11,6 +11,7 @@ a bug; ``testing.broken`` cannot load its model.
 
 from __future__ import annotations
 
+import mmap
 import os
 import threading
 import time
@@ -104,7 +105,13 @@ class BallastA(WordStat):
     megabytes = 64
 
     def load(self) -> None:
-        self.weights = b"\x01" * (self.megabytes * 1024 * 1024)  # written, so resident
+        # A fresh anonymous mapping, written page by page, so the growth shows in RSS even
+        # when earlier tests left freed memory in the allocator's free lists to reuse.
+        size = self.megabytes * 1024 * 1024
+        self.weights = mmap.mmap(-1, size)
+        chunk = b"\x01" * (1024 * 1024)
+        for _ in range(self.megabytes):
+            self.weights.write(chunk)
 
 
 class BallastB(BallastA):

@@ -10,6 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,9 @@ def test_an_idle_websocket_outlives_the_redis_read_timeout(stack: Stack, token: 
             await ws.send(json.dumps({"type": "refresh"}))
             return dict(json.loads(await asyncio.wait_for(ws.recv(), 10)))
 
-    snapshot = asyncio.run(idle_then_refresh())
+    # A thread of its own: an earlier test may have left an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        snapshot = pool.submit(asyncio.run, idle_then_refresh()).result()
     assert snapshot["detection"]["status"] == "completed"
 
 

@@ -167,7 +167,7 @@ class TextEnsembleDetector:
         for member in self.members:
             out = member.output(text, arrays[member.extractor])
             outputs[member.name] = out
-            cal = member.calibration
+            cal = member.calibration_for(arrays[member.extractor])
             results.append(
                 DetectionResult(
                     modality="text",

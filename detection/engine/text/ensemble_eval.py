@@ -68,7 +68,7 @@ def eval_sets(items: Sequence[Item]) -> dict[str, tuple[list[int], list[int]]]:
             sets[f"{source} vs all packaged humans"] = (ai, packaged_humans)
     everything = list(range(len(items)))
     if any(it.label == 1 for it in items) and any(it.label == 0 for it in items):
-        sets["all held-out"] = (
+        sets["all texts"] = (
             [i for i in everything if items[i].label == 1],
             [i for i in everything if items[i].label == 0],
         )
@@ -133,7 +133,7 @@ def format_table(table: dict[str, dict[str, dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
-def roc_plot(scored: Sequence[Scored], path: Path, set_name: str = "all held-out") -> Path:
+def roc_plot(scored: Sequence[Scored], path: Path, set_name: str = "all texts") -> Path:
     """ROC curves of every scorer on one evaluation set, as a PNG."""
     import matplotlib
 

@@ -104,10 +104,7 @@ def member_probabilities(
     for m in members:
         rows = arrays[m.extractor]
         out[m.name] = np.array(
-            [
-                m.calibration.probability(m.raw(it.text, a))
-                for it, a in zip(items, rows, strict=True)
-            ]
+            [m.probability(it.text, a) for it, a in zip(items, rows, strict=True)]
         )
     return out
 
@@ -156,8 +153,8 @@ def fit_fusion(
     y = np.array([it.label for it in items])
     groups = np.array([f"{it.source}|{it.group}" for it in items])
     z = np.vectorize(logit)(probs)
-    best: tuple[float, bool, float, np.ndarray] | None = None
     by_design: dict[str, dict[str, float]] = {}
+    best_of: dict[bool, tuple[float, float, np.ndarray]] = {}
     for interactions in (False, True):
         x = fusion_design(z, interactions)
         key = "pairwise" if interactions else "linear"
@@ -169,12 +166,11 @@ def fit_fusion(
                 oof[test] = model.fit(x[train], y[train]).decision_function(x[test])
             score = auroc(y.tolist(), oof.tolist())
             by_design[key][str(c)] = round(score, 4)
-            # The products are kept only if they beat the plain sum by a margin.
-            margin = 0.005 if interactions else 0.0
-            if best is None or score > best[0] + margin + 1e-6:
-                best = (score, interactions, c, oof)
-    assert best is not None
-    _, interactions, c_best, oof = best
+            if interactions not in best_of or score > best_of[interactions][0] + 1e-6:
+                best_of[interactions] = (score, c, oof)
+    # The products are kept only if they beat the plain sum by a margin.
+    interactions = best_of[True][0] > best_of[False][0] + 0.005
+    _, c_best, oof = best_of[interactions]
     x = fusion_design(z, interactions)
     model = LogisticRegression(C=c_best, class_weight="balanced", max_iter=5000).fit(x, y)
     coef = model.coef_[0]

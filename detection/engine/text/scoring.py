@@ -21,10 +21,11 @@ reused for all three; no probability tensor kept in float32 beyond the chunk).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,7 +132,11 @@ class Scorer:
         head_chunk: int = 0,
         compile_stats: bool = True,
         device: str = "cpu",
+        threads: int = 0,
     ) -> None:
+        # torch's thread count is process-wide: the scorer sets its own only while it
+        # works (0 = leave it alone), so other detectors in the worker keep theirs.
+        self.threads = threads
         self.observer, self.performer = observer, performer
         self.device = torch.device(device)
         self.one_model = observer is performer
@@ -148,13 +153,19 @@ class Scorer:
         self.compiled = False
         self.fused_norms = 0
         if compile_stats and compiler_available():
-            for lm in {id(observer): observer, id(performer): performer}.values():
-                self.fused_norms += fuse_gemma_norms(lm.model)
-            try:
-                self._stats = self._compile(pure)
-                self.compiled = True
-            except Exception as exc:  # any compiler failure: fall back, never fail loading
-                log.warning("torch.compile of the token statistics failed (%s); eager mode", exc)
+            with self._thread_limit():
+                self._compile_all(observer, performer, pure)
+
+    def _compile_all(
+        self, observer: LanguageModel, performer: LanguageModel, pure: Callable[..., torch.Tensor]
+    ) -> None:
+        for lm in {id(observer): observer, id(performer): performer}.values():
+            self.fused_norms += fuse_gemma_norms(lm.model)
+        try:
+            self._stats = self._compile(pure)
+            self.compiled = True
+        except Exception as exc:  # any compiler failure: fall back, never fail loading
+            log.warning("torch.compile of the token statistics failed (%s); eager mode", exc)
 
     def _compile(self, fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
         compiled = torch.compile(fn, dynamic=True)
@@ -202,7 +213,8 @@ class Scorer:
             windows[i : i + self.batch_windows] for i in range(0, len(windows), self.batch_windows)
         ]
         for k, batch in enumerate(batches):
-            out = self._score_batch(batch, [encoded[w.text][0] for w in batch])
+            with self._thread_limit():
+                out = self._score_batch(batch, [encoded[w.text][0] for w in batch])
             per_window.update(zip(batch, out, strict=True))
             if progress is not None:
                 progress((k + 1) / len(batches), f"scored {k + 1}/{len(batches)} window batches")
@@ -225,6 +237,17 @@ class Scorer:
         return results
 
     # -- model work ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _thread_limit(self) -> Iterator[None]:
+        before = torch.get_num_threads()
+        if self.threads and self.threads != before:
+            torch.set_num_threads(self.threads)
+        try:
+            yield
+        finally:
+            if torch.get_num_threads() != before:
+                torch.set_num_threads(before)
 
     def _score_batch(self, batch: list[Window], token_lists: list[list[int]]) -> list[np.ndarray]:
         prefix = [] if self.bos is None else [self.bos]

@@ -88,8 +88,6 @@ class ZeroShotTextDetector:
         if self.scorer is not None:
             return self.scorer
         s = self.settings
-        if s.threads > 0:
-            torch.set_num_threads(s.threads)
         self.device = resolve_device(s.device)
         dtype = resolve_dtype(s.dtype, self.device)
         self.dtype_name = str(dtype).removeprefix("torch.")
@@ -105,6 +103,7 @@ class ZeroShotTextDetector:
             batch_windows=s.batch_windows,
             compile_stats=s.compile,
             device=self.device,
+            threads=s.scoring_threads(),
         )
         return self.scorer
 

@@ -1,6 +1,6 @@
 """Evaluate the text ensemble and each member on labelled texts.
 
-    python manage.py evaluate_text PATH [--roc roc.png] [--set "all held-out"] [--json out.json]
+    python manage.py evaluate_text PATH [--roc roc.png] [--set "all texts"] [--json out.json]
     python manage.py evaluate_text holdout      # the project's own held-out split
 
 PATH is a file or a folder of files, each either
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="file or folder of labelled texts, or 'holdout'")
         parser.add_argument("--roc", type=Path, default=None, help="write a ROC plot (PNG)")
-        parser.add_argument("--set", default="all held-out", help="evaluation set of the plot")
+        parser.add_argument("--set", default="all texts", help="evaluation set of the plot")
         parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON")
         parser.add_argument("--limit", type=int, default=0, help="at most this many texts per file")
 

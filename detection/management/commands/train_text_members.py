@@ -69,12 +69,12 @@ class Command(BaseCommand):
         for member in members:
             if member.name == "zero_shot":
                 try:
-                    cal = member.calibration
+                    member.calibration  # noqa: B018 - fails clearly when the file is missing
                 except ModelUnavailable as exc:
                     raise CommandError(str(exc)) from exc
                 oof[member.name] = np.array(
                     [
-                        cal.probability(member.raw(it.text, a))
+                        member.probability(it.text, a)
                         for it, a in zip(train, rows(member.extractor, train), strict=True)
                     ]
                 )
@@ -107,8 +107,8 @@ class Command(BaseCommand):
 def _holdout(member: Any, hold: list, rows: list, eval_sets: Any) -> dict[str, Any]:
     from detection.engine.metrics import auroc, confusion, tpr_at_fpr
 
-    cal = member.calibration
-    probs = [cal.probability(member.raw(it.text, a)) for it, a in zip(hold, rows, strict=True)]
+    probs = [member.probability(it.text, a) for it, a in zip(hold, rows, strict=True)]
+    verdicts = [member.calibration_for(a).verdict(p) for a, p in zip(rows, probs, strict=True)]
     out = {}
     for name, (ai, humans) in eval_sets(hold).items():
         idx = ai + humans
@@ -120,7 +120,7 @@ def _holdout(member: Any, hold: list, rows: list, eval_sets: Any) -> dict[str, A
             "auroc": round(auroc(y, p), 4),
             "tpr_at_1pct_fpr": round(tpr_at_fpr(y, p, 0.01), 4),
             "tpr_at_5pct_fpr": round(tpr_at_fpr(y, p, 0.05), 4),
-            "confusion": confusion(y, [cal.verdict(x) for x in p]),
+            "confusion": confusion(y, [verdicts[i] for i in idx]),
         }
     return out
 

@@ -107,7 +107,7 @@ class MemberDetector:
                 continue
             out = self.member.output(text, arrays[k])
             k += 1
-            cal = self.member.calibration
+            cal = self.member.calibration_for(arrays[k - 1])
             sentences = [
                 {
                     "start": s.start,

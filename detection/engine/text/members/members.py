@@ -13,6 +13,7 @@ import numpy as np
 
 from ...calibration import Calibration
 from ..evidence import build_evidence
+from ..lengths import LengthCalibrations
 from ..scores import SCORE_NAMES, raw_score, scores_from_sums
 from ..scoring import TokenStats
 from .base import MemberOutput, SentenceScore, load_calibration, logit
@@ -37,6 +38,13 @@ class Member:
             self._calibration = load_calibration(self.name, self._path)
         return self._calibration
 
+    def calibration_for(self, arrays: Arrays) -> Calibration:
+        """The calibration one text is judged by (the zero-shot member's depends on length)."""
+        return self.calibration
+
+    def probability(self, text: str, arrays: Arrays) -> float:
+        return self.calibration_for(arrays).probability(self.raw(text, arrays))
+
     def features(self, text: str, arrays: Arrays) -> np.ndarray:
         """The row the member's head (or Platt scaling) is fitted on."""
         raise NotImplementedError
@@ -48,14 +56,30 @@ class Member:
 
     def output(self, text: str, arrays: Arrays) -> MemberOutput:
         raw = self.raw(text, arrays)
-        return MemberOutput(raw, self.calibration.probability(raw), self.sentences(text, arrays))
+        p = self.calibration_for(arrays).probability(raw)
+        return MemberOutput(raw, p, self.sentences(text, arrays))
 
     def sentences(self, text: str, arrays: Arrays) -> list[SentenceScore]:
         return []
 
 
 class ZeroShotMember(Member):
-    """Binoculars / Fast-DetectGPT with the zero-shot detector's own calibration."""
+    """Binoculars / Fast-DetectGPT with the zero-shot detector's own calibration.
+
+    That calibration is length-aware (``lengths.py``): a text of n scored tokens is judged
+    by the mapping and cuts fitted at the longest calibrated length not above n, exactly as
+    ``text.zero_shot`` judges it; a sentence by the one for its own token count.
+    """
+
+    _lengths: LengthCalibrations | None = None
+
+    def calibration_for(self, arrays: Arrays) -> Calibration:
+        return self._for_tokens(len(arrays["ll"]))
+
+    def _for_tokens(self, n: int) -> Calibration:
+        if self._lengths is None:
+            self._lengths = LengthCalibrations.from_calibration(self.calibration)
+        return self._lengths.for_tokens(n)[0]
 
     name = "zero_shot"
     detector = "text.zero_shot"
@@ -81,6 +105,7 @@ class ZeroShotMember(Member):
 
     def output(self, text: str, arrays: Arrays) -> MemberOutput:
         raw = self.raw(text, arrays)
+        calibration = self.calibration_for(arrays)
         stats = TokenStats(
             ll=arrays["ll"],
             xent=arrays["xent"],
@@ -93,7 +118,9 @@ class ZeroShotMember(Member):
         ll, xent, var = arrays["ll"], arrays["xent"], arrays["var"]
         scores = scores_from_sums(float(ll.sum()), float(xent.sum()), float(var.sum()), len(ll))
         sentences = [
-            SentenceScore(s["start"], s["end"], self.calibration.probability(s["score"]))
+            SentenceScore(
+                s["start"], s["end"], self._for_tokens(s["tokens"]).probability(s["score"])
+            )
             for s in evidence["sentences"]
         ]
         kept = {
@@ -102,7 +129,7 @@ class ZeroShotMember(Member):
             "tokens_scored": evidence["tokens_scored"],
             "token_means": evidence["token_means"],
         }
-        return MemberOutput(raw, self.calibration.probability(raw), sentences, kept)
+        return MemberOutput(raw, calibration.probability(raw), sentences, kept)
 
 
 class StyleMember(Member):

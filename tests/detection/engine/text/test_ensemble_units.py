@@ -229,8 +229,8 @@ def test_evaluation_table_reports_every_scorer(tmp_path: Path) -> None:
         members = [_member("style", p, verdict), _member("zero_shot", 1 - p, "uncertain")]
         fused = {m: (verdict, p) for m in ("learned", "weighted", "majority", "unanimous")}
         scored.append(Scored(it, members, fused))
-    assert list(eval_sets(items)) == ["mine", "all held-out"]
-    table = figures(scored)["all held-out"]
+    assert list(eval_sets(items)) == ["mine", "all texts"]
+    table = figures(scored)["all texts"]
     assert table["text.style"]["auroc"] == 1.0
     assert table["text.zero_shot"]["auroc"] == 0.0
     assert table["fusion:learned"]["confusion"]["ai"]["ai"] == 3

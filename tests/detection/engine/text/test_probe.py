@@ -12,7 +12,7 @@ import sys
 from detection.engine.registry import all_specs, probe
 from detection.engine.text.limits import check_text
 spec = all_specs()["text.zero_shot"]
-print(spec.default, spec.modality)
+print(spec.modality, spec.impl)
 print("reason:", probe(spec))
 print("torch" in sys.modules, "transformers" in sys.modules)
 """
@@ -36,7 +36,7 @@ def _run(env_extra: dict[str, str]) -> list[str]:
 
 def test_spec_and_probe_import_no_torch() -> None:
     lines = _run({})
-    assert lines[0] == "True text"
+    assert lines[0] == "text detection.engine.text.zero_shot:ZeroShotTextDetector"
     assert lines[-1] == "False False"
 
 

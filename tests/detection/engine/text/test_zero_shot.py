@@ -133,14 +133,17 @@ def test_token_statistics_match_a_plain_forward_pass(detector, pairs) -> None:
     stats = detector.token_stats([text])[0]
     lm = detector.scorer.performer
     ids = lm.tokenizer(text, return_tensors="pt").input_ids  # adds <bos>
-    with torch.inference_mode():
+    with torch.inference_mode(), detector.scorer._thread_limit():  # same bf16 reductions
         logits = lm.model(input_ids=ids).logits[0, :-1].float()
     lp = torch.log_softmax(logits, -1)
     ll = lp.gather(-1, ids[0, 1:, None])[:, 0].numpy()
     entropy = -(lp.exp() * lp).sum(-1).numpy()
+    # bfloat16 rounding differs between the chunked head and a full forward pass: a few
+    # hundredths per token, no bias; a bug (shifted target, wrong softmax) is O(1).
     assert stats.n == len(ll)
-    assert np.abs(stats.ll - ll).mean() < 0.02
-    assert np.abs(stats.xent - entropy).mean() < 0.02
+    assert np.abs(stats.ll - ll).mean() < 0.05
+    assert abs(stats.ll.mean() - ll.mean()) < 0.01
+    assert np.abs(stats.xent - entropy).mean() < 0.05
 
 
 def test_converted_model_is_cached_for_fast_later_starts(detector) -> None:
@@ -162,11 +165,18 @@ def test_two_model_path_with_one_model_in_both_roles_gives_the_same_statistics(
 
     lm = detector.scorer.performer
     twin = dataclasses.replace(lm, key="twin")  # a distinct observer object, same weights
-    scorer = Scorer(twin, lm, window_tokens=512, overlap=0, compile_stats=False)
+    scorer = Scorer(
+        twin,
+        lm,
+        window_tokens=512,
+        overlap=0,
+        compile_stats=False,
+        threads=detector.scorer.threads,
+    )
     assert not scorer.one_model
     two = scorer.token_stats([pairs[1][1]])[0]
     one = detector.token_stats([pairs[1][1]])[0]
     assert two.n == one.n
-    assert np.abs(two.ll - one.ll).mean() < 0.02
-    assert np.abs(two.xent - one.xent).mean() < 0.02
-    assert np.abs(two.var - one.var).mean() < 0.1
+    assert np.abs(two.ll - one.ll).mean() < 0.01
+    assert np.abs(two.xent - one.xent).mean() < 0.01
+    assert np.abs(two.var - one.var).mean() < 0.05
