@@ -38,3 +38,21 @@ class BatchDetector(Detector, Protocol):
     def detect_batch(
         self, contents: Sequence[DetectorInput], *, options: Mapping[str, Any] | None = None
     ) -> list[DetectionResult]: ...
+
+
+class DetectViaBatch:
+    """For detectors whose real work is ``detect_batch``: one input is a batch of one."""
+
+    def detect_batch(
+        self, contents: Sequence[DetectorInput], *, options: Mapping[str, Any] | None = None
+    ) -> list[DetectionResult]:
+        raise NotImplementedError
+
+    def detect(
+        self,
+        content: DetectorInput,
+        *,
+        options: Mapping[str, Any] | None = None,
+        progress: Progress | None = None,
+    ) -> DetectionResult:
+        return self.detect_batch([content], options=options)[0]

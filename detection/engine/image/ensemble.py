@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..base import DetectorInput, Progress
+from ..base import DetectorInput, DetectViaBatch
 from ..result import DetectionResult
 from ..voting import VOTING_METHODS, VotingMethod, vote
 from . import heads
@@ -50,7 +50,7 @@ def _env_weights() -> dict[str, float]:
     return weights
 
 
-class ImageEnsemble:
+class ImageEnsemble(DetectViaBatch):
     name = "image.ensemble"
     modality = "image"
 
@@ -86,15 +86,6 @@ class ImageEnsemble:
             raise InputRejected('options["weights"] must map detector names to numbers')
         weights.update({str(k): float(v) for k, v in given.items()})
         return method, weights
-
-    def detect(
-        self,
-        content: DetectorInput,
-        *,
-        options: Mapping[str, Any] | None = None,
-        progress: Progress | None = None,
-    ) -> DetectionResult:
-        return self.detect_batch([content], options=options)[0]
 
     def detect_batch(
         self, contents: Sequence[DetectorInput], *, options: Mapping[str, Any] | None = None

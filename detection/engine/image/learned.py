@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..base import DetectorInput, Progress
+from ..base import DetectorInput, DetectViaBatch
 from ..calibration import Calibration
 from ..result import DetectionResult, ModelRef
 from . import canonical, heads
@@ -43,7 +43,7 @@ def open_all(contents: Sequence[DetectorInput]) -> list[OpenedImage]:
     return opened
 
 
-class LearnedImageDetector:
+class LearnedImageDetector(DetectViaBatch):
     """Shared plumbing of the two heads that read the CLIP forward pass."""
 
     name = ""
@@ -66,15 +66,6 @@ class LearnedImageDetector:
         assert self.encoder is not None and self.head is not None
         date = self.head.meta.get("provenance", {}).get("date", "")
         return [*self.encoder.model_refs, ModelRef(f"aidetect:{self.head_path.name}", date)]
-
-    def detect(
-        self,
-        content: DetectorInput,
-        *,
-        options: Mapping[str, Any] | None = None,
-        progress: Progress | None = None,
-    ) -> DetectionResult:
-        return self.detect_batch([content], options=options)[0]
 
     def detect_batch(
         self, contents: Sequence[DetectorInput], *, options: Mapping[str, Any] | None = None

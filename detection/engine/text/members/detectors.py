@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...base import DetectorInput, Progress
+from ...base import DetectorInput, DetectViaBatch
 from ...errors import InputRejected
 from ...result import DetectionResult, ModelRef
 from ..caveats import assess
@@ -24,7 +24,7 @@ MODELS = {
 }
 
 
-class MemberDetector:
+class MemberDetector(DetectViaBatch):
     member_class: type[Member] = Member
     modality = "text"
 
@@ -60,15 +60,6 @@ class MemberDetector:
                 self.extractor.load()
             self._from_registry = True
         return self.extractor
-
-    def detect(
-        self,
-        content: DetectorInput,
-        *,
-        options: Mapping[str, Any] | None = None,
-        progress: Progress | None = None,
-    ) -> DetectionResult:
-        return self.detect_batch([content], options=options)[0]
 
     def detect_batch(
         self, contents: Sequence[DetectorInput], *, options: Mapping[str, Any] | None = None
