@@ -100,6 +100,8 @@ class AuditAction(models.TextChoices):
     VIEW_MEDIA = "view_media"
     EXPORT = "export"
     DELETE = "delete"
+    # A staff member tried one of the above without the permission for it (detail says which).
+    REFUSED = "refused"
 
 
 class AuditLogEntry(models.Model):
