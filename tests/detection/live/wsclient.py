@@ -15,7 +15,9 @@ async def connect(user: User, client: Any) -> WebsocketCommunicator:
     await database_sync_to_async(client.force_login)(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
     communicator = WebsocketCommunicator(
-        application, "/ws/live/", headers=[(b"cookie", cookie), (b"origin", b"http://localhost")]
+        application,
+        "/ws/live/",
+        headers=[(b"cookie", cookie), (b"host", b"localhost"), (b"origin", b"http://localhost")],
     )
     connected, _ = await communicator.connect()
     assert connected
