@@ -25,11 +25,17 @@ async def connect(user: User, client: Any) -> WebsocketCommunicator:
 
 
 async def receive(communicator: WebsocketCommunicator, kind: str, timeout: float = 5) -> Any:
-    """The next message of type ``kind`` (results and other messages before it are skipped)."""
+    """The next message of type ``kind``. Messages of other kinds before it are kept for a
+    later call (a warning from the analysis thread may overtake a reply to the client)."""
+    backlog: list[Any] = communicator.__dict__.setdefault("_skipped", [])
+    for index, message in enumerate(backlog):
+        if message["type"] == kind:
+            return backlog.pop(index)
     while True:
         message = await communicator.receive_json_from(timeout=timeout)
         if message["type"] == kind:
             return message
+        backlog.append(message)
 
 
 async def start(communicator: WebsocketCommunicator, **fields: Any) -> dict[str, Any]:
