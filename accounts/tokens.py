@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -56,7 +57,7 @@ def token_create(
     """
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user,
+        user=user,  # type: ignore[misc]  # AUTH_USER_MODEL is User; the stubs want it named
         name=name.strip() or "API token",
         prefix=raw[: len(TOKEN_PREFIX) + 6],
         key_hash=hash_token(raw),
@@ -82,7 +83,16 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
         ApiToken.objects.filter(pk__in=children, revoked_at__isnull=True).update(revoked_at=now)
         revoked += children
         frontier = children
+    # Open WebSockets on these tokens close once the revocation is committed.
+    transaction.on_commit(lambda: _announce_revoked(revoked))
     return token
+
+
+def _announce_revoked(token_ids: list[Any]) -> None:
+    from .ws_auth import announce_credential_ended
+
+    for token_id in token_ids:
+        announce_credential_ended("token", str(token_id))
 
 
 def token_authenticate(raw: str) -> ApiToken | None:

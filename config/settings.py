@@ -186,6 +186,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# An open WebSocket re-checks its token or session (revoked, expired, logged out) on a
+# timer while idle, and before sending once the last check is this old (0: every message).
+WS_CREDENTIAL_CHECK_S = env_float("WS_CREDENTIAL_CHECK_S", 30.0)
+WS_CREDENTIAL_RECHECK_S = env_float("WS_CREDENTIAL_RECHECK_S", 0.0)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "frontend:upload"
 LOGOUT_REDIRECT_URL = "accounts:login"
