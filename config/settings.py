@@ -266,7 +266,7 @@ DETECTION_READY_CHECK_TIMEOUT = env_float("DETECTION_READY_CHECK_TIMEOUT", 2.0)
 DETECTION_MAX_MEDIA_SECONDS = env_int("DETECTION_MAX_MEDIA_SECONDS", 600)
 
 # --- Throughput: result cache, dynamic batching, model memory ---------------------------
-DETECTION_RESULT_CACHE = env_str("DETECTION_RESULT_CACHE", "global")  # global | owner | off
+DETECTION_RESULT_CACHE = env_str("DETECTION_RESULT_CACHE", "owner")  # owner | global | off
 DETECTION_BATCH_MAX_SIZE = env_int("DETECTION_BATCH_MAX_SIZE", 8)  # 1 turns batching off
 DETECTION_BATCH_WAIT_MS = env_float("DETECTION_BATCH_WAIT_MS", 25.0)
 # Batches of one detector running at once: 1 per GPU. On a CPU-only worker, batching rarely
