@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from . import lockout
 from .models import ApiToken
 from .tokens import token_authenticate
 
@@ -35,8 +36,14 @@ CREDENTIAL_ENDED = "credential.ended"  # the group message; consumers close with
 
 
 @database_sync_to_async
-def _token_for(raw: str) -> ApiToken | None:
-    return token_authenticate(raw)
+def _token_for(raw: str, address: str) -> ApiToken | bool | None:
+    """The token, None for a bad one (counted), False when the address is locked out."""
+    if lockout.token_locked_for(address):
+        return False
+    token = token_authenticate(raw)
+    if token is None:
+        lockout.token_failed(address)
+    return token
 
 
 class TokenAuthMiddleware(BaseMiddleware):
@@ -44,10 +51,12 @@ class TokenAuthMiddleware(BaseMiddleware):
         headers = dict(scope.get("headers", []))
         value = headers.get(b"authorization", b"").decode("latin-1")
         if value.lower().startswith("bearer "):
-            token = await _token_for(value[7:].strip())
+            address = str((scope.get("client") or ["unknown"])[0])
+            token = await _token_for(value[7:].strip(), address)
             scope = dict(scope)
-            scope["token_user"] = token.user if token is not None else None
-            if token is not None:
+            scope["token_user"] = token.user if isinstance(token, ApiToken) else None
+            scope["auth_throttled"] = token is False  # the consumer closes with 4429
+            if isinstance(token, ApiToken):
                 scope["user"] = token.user
                 scope["api_token"] = token
         return await super().__call__(scope, receive, send)

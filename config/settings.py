@@ -190,6 +190,16 @@ AUTH_PASSWORD_VALIDATORS = [
 # timer while idle, and before sending once the last check is this old (0: every message).
 WS_CREDENTIAL_CHECK_S = env_float("WS_CREDENTIAL_CHECK_S", 30.0)
 WS_CREDENTIAL_RECHECK_S = env_float("WS_CREDENTIAL_RECHECK_S", 0.0)
+# Guessing limits (accounts/lockout.py): failed sign-ins per username and per address
+# within the window lock sign-in for LOGIN_LOCKOUT_S; failed API tokens per address
+# within theirs get 429 for TOKEN_LOCKOUT_S.
+LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 900)
+LOGIN_LOCKOUT_S = env_int("LOGIN_LOCKOUT_S", 900)
+TOKEN_FAILURES_PER_ADDRESS = env_int("TOKEN_FAILURES_PER_ADDRESS", 20)
+TOKEN_FAILURE_WINDOW_S = env_int("TOKEN_FAILURE_WINDOW_S", 300)
+TOKEN_LOCKOUT_S = env_int("TOKEN_LOCKOUT_S", 300)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "frontend:upload"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -136,5 +136,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response["Retry-After"] = str(retry_after)
         if isinstance(response.data, dict) and isinstance(response.data.get("error"), dict):
             response.data["error"]["retry_after"] = retry_after
-            response.data["error"]["message"] = f"Too many requests; retry after {retry_after} s."
+            reason = getattr(exc, "reason", "Too many requests")
+            response.data["error"]["message"] = f"{reason}; retry after {retry_after} s."
     return response

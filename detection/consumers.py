@@ -20,6 +20,7 @@ from .publish import detection_event
 # Close codes in the private range (4000-4999) so clients can tell why.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
+CLOSE_THROTTLED = 4429  # too many failed token attempts from this address
 
 
 class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
@@ -41,6 +42,9 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
+        if self.scope.get("auth_throttled"):
+            await self.close(code=CLOSE_THROTTLED)
+            return
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
