@@ -238,7 +238,7 @@ REST_FRAMEWORK = {
     # X-Forwarded-For hops to trust when keying anonymous limits (1 behind nginx).
     "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0) or None,
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "detection.api.parsers.BoundedJSONParser",  # refuses deep nesting with a 400
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.ws_auth import Credential, credential_of, credential_valid
 
+from .api.parsers import JSONTooDeep, loads_bounded
 from .models import Detection
 from .publish import detection_event
 
@@ -53,6 +54,16 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
 
     async def accept_authenticated(self, user: Any) -> None:
         raise NotImplementedError
+
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        return loads_bounded(text_data)  # ValueError for deep nesting, never a RecursionError
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            await super().receive(text_data=text_data, bytes_data=bytes_data)
+        except ValueError as exc:  # not JSON, or nested too deeply: say so, stay open
+            await self.send_json({"type": "error", "message": _bad_json(exc)})
 
     async def accept(self, *args: Any, **kwargs: Any) -> None:
         if self.credential is not None:
@@ -110,6 +121,10 @@ class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
         if not self._credential_ended:
             self._credential_ended = True
             await self.close(code=CLOSE_UNAUTHENTICATED)
+
+
+def _bad_json(exc: ValueError) -> str:
+    return str(exc) if isinstance(exc, JSONTooDeep) else "messages must be JSON objects"
 
 
 class DetectionConsumer(AuthenticatedJsonConsumer):

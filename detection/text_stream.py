@@ -111,12 +111,6 @@ class TextStreamConsumer(AuthenticatedJsonConsumer):
         else:
             await self._error("message type must be 'text', 'flush' or 'reset'")
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        try:
-            await super().receive(text_data=text_data, bytes_data=bytes_data)
-        except ValueError:  # not JSON (json.JSONDecodeError is a ValueError)
-            await self._error("messages must be JSON objects")
-
     async def _enqueue(self, window: StreamWindow) -> None:
         skipped = []
         while self.pending.qsize() >= MAX_PENDING:
