@@ -275,6 +275,11 @@ DETECTION_READY_CHECK_TIMEOUT = env_float("DETECTION_READY_CHECK_TIMEOUT", 2.0)
 # Audio/video longer than this is refused at upload (0: no limit beyond the detectors' own).
 DETECTION_MAX_MEDIA_SECONDS = env_int("DETECTION_MAX_MEDIA_SECONDS", 600)
 
+# Text streams (ws/text/stream/) run the detector in the web process: open streams per
+# account and in all, per server process (live checks have LIVE_MAX_SESSIONS_*).
+TEXT_STREAM_MAX_PER_USER = env_int("TEXT_STREAM_MAX_PER_USER", 2)
+TEXT_STREAM_MAX_TOTAL = env_int("TEXT_STREAM_MAX_TOTAL", 16)
+
 # --- Throughput: result cache, dynamic batching, model memory ---------------------------
 DETECTION_RESULT_CACHE = env_str("DETECTION_RESULT_CACHE", "owner")  # owner | global | off
 DETECTION_BATCH_MAX_SIZE = env_int("DETECTION_BATCH_MAX_SIZE", 8)  # 1 turns batching off
