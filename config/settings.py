@@ -177,7 +177,18 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
 # Retries of a job while the database or broker is unreachable (back-off up to 15 s each).
+# They are not attempts: the retry resumes the same claim (detection/retries.py).
 DETECTION_INFRA_RETRIES = env_int("DETECTION_INFRA_RETRIES", 30)
+# A finished result whose save fails is saved again in place this many times (back-off
+# doubling from the base, up to 8 s), then kept aside for the retry (detection/outcome.py).
+DETECTION_SAVE_RETRIES = env_int("DETECTION_SAVE_RETRIES", 6)
+DETECTION_SAVE_RETRY_BASE_S = env_float("DETECTION_SAVE_RETRY_BASE_S", 0.5)
+# Running jobs hold a lease, renewed every third of it while the detector runs; the sweep
+# re-queues jobs whose lease lapsed, and queued jobs this old (a lost broker message),
+# in every process that runs jobs (detection/leases.py). Interval 0: no sweep.
+DETECTION_LEASE_S = env_float("DETECTION_LEASE_S", 60.0)
+DETECTION_SWEEP_INTERVAL_S = env_float("DETECTION_SWEEP_INTERVAL_S", 60.0)
+DETECTION_REQUEUE_QUEUED_AFTER_S = env_float("DETECTION_REQUEUE_QUEUED_AFTER_S", 3600.0)
 
 # --- Auth ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -79,6 +79,8 @@ def _isolated_settings(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     # Jobs run synchronously after commit unless a test asks for a real worker.
     settings.DETECTION_EXECUTOR = "inline"
+    # No background sweep of job leases in the test process (tests that need one start it).
+    settings.DETECTION_SWEEP_INTERVAL_S = 0
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 

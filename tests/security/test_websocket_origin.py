@@ -8,25 +8,19 @@ allowed host) or an entry of CSRF_TRUSTED_ORIGINS.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 
 from accounts.tokens import token_create
 from config.asgi import application
-from tests.conftest import PROJECT_ROOT
+from tests.daphne import running_daphne
 from tests.factories import make_detection
-from tests.production.stack import free_port, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -91,33 +85,8 @@ async def test_behind_a_tls_proxy_the_origin_is_https(
 
 @pytest.fixture
 def daphne(tmp_path: Path) -> Iterator[int]:
-    if not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        pytest.skip("needs PostgreSQL: daphne must share the test database")
-    db = django_settings.DATABASES["default"]
-    env = dict(os.environ)
-    env.pop("REDIS_URL", None)
-    env.update(
-        DATABASE_URL=f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        MEDIA_ROOT=str(tmp_path / "media"),
-    )
-    port = free_port()
-    log = tmp_path / "daphne.log"
-    daphne_bin = Path(sys.executable).parent / "daphne"
-    process = subprocess.Popen(
-        [str(daphne_bin), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/health"
-        wait_for(lambda: requests.get(url, timeout=1).ok, 60, "daphne", log)
+    with running_daphne(tmp_path) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 @pytest.mark.postgres
