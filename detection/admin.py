@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -117,7 +117,7 @@ class DetectionAdmin(admin.ModelAdmin):
         audit_log(request, "view", detection_id=object_id)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def media_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def media_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         from django.http import FileResponse, Http404
 
         self._require_view_permission(request, "view_media", detection_id=object_id)
@@ -143,10 +143,10 @@ class DetectionAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
     @admin.action(description="Export selected detections as CSV")
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Detection]) -> HttpResponse:
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Detection]) -> HttpResponseBase:
         return self._csv_response(request, queryset, scope="selected")
 
-    def export_filtered_view(self, request: HttpRequest) -> HttpResponse:
+    def export_filtered_view(self, request: HttpRequest) -> HttpResponseBase:
         self._require_view_permission(request, "export")
         # Reuse the changelist's own filtering so the export matches what the list shows.
         changelist = self.get_changelist_instance(request)
@@ -154,7 +154,7 @@ class DetectionAdmin(admin.ModelAdmin):
 
     def _csv_response(
         self, request: HttpRequest, queryset: QuerySet[Detection], scope: str
-    ) -> HttpResponse:
+    ) -> HttpResponseBase:
         self._require_view_permission(request, "export")
         audit_log(
             request,
