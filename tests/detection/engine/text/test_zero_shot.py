@@ -12,7 +12,7 @@ from detection.engine.errors import InputRejected
 from detection.engine.result import ModelRef
 from detection.engine.text import gguf_cache
 from detection.engine.text.choices import GGUF_SHA256
-from detection.engine.text.dataset import holdout_pairs
+from detection.engine.text.train.fastdetectgpt import holdout_pairs
 
 pytestmark = pytest.mark.model
 
