@@ -29,9 +29,9 @@ import numpy as np
 from ...calibration import Calibration
 from ...metrics import auroc as _auroc
 from ...metrics import confusion, fit_platt, threshold_at_fpr, tpr_at_fpr
+from ..criteria import SCORE_NAMES, prefix_scores, raw_score
 from ..lengths import LengthCalibrations
 from ..limits import check_text
-from ..scores import SCORE_NAMES, prefix_scores, raw_score
 from ..zero_shot import ZeroShotTextDetector
 from .fastdetectgpt import FILES, Sample, check_no_leak, holdout_pairs, load_samples
 

@@ -161,7 +161,7 @@ def test_two_model_path_with_one_model_in_both_roles_gives_the_same_statistics(
 ) -> None:
     import dataclasses
 
-    from detection.engine.text.scoring import Scorer
+    from detection.engine.text.token_stats import Scorer
 
     lm = detector.scorer.performer
     twin = dataclasses.replace(lm, key="twin")  # a distinct observer object, same weights

@@ -9,7 +9,7 @@ log-probabilities log q(.) and the observer's probabilities p(.) at that positio
 - ``var``  = sum_v p(v) (log q(v))^2 - xent^2   variance of log q under p
 
 Binoculars and the analytic Fast-DetectGPT criterion are both ratios of sums of these
-three numbers (see ``scores.py``), so they are computed once per token and then summed
+three numbers (see ``criteria.py``), so they are computed once per token and then summed
 over a whole text, a window or a sentence.
 
 Speed on a CPU: the head (hidden x 262k vocabulary) is ~60 % of Gemma 3 270M's
