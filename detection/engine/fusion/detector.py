@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from ..base import DetectorInput, Progress
 from ..result import DetectionResult
 from .fuse import fuse, method_from
@@ -60,16 +60,7 @@ class MultimodalFusion:
         visual_member = DetectionResult.from_dict(visual.to_dict())
         visual_member.detector = "video.visual"
         weights = {"video.visual": 1.0, outcome.result.detector: 1.0}
-        weights.update(
-            {
-                k: float(v)
-                for k, v in (
-                    p.split("=")
-                    for p in os.environ.get("DETECTION_FUSION_WEIGHTS", "").split(",")
-                    if "=" in p
-                )
-            }
-        )
+        weights.update(settings.current().video.fusion_weights)
         fused = fuse(
             [visual_member, outcome.result],
             detector=detector_name,

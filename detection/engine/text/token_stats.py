@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .. import settings
 from .fastpath import fuse_gemma_norms
 from .lm import LanguageModel
 from .windows import Window, plan_windows
@@ -115,7 +115,7 @@ def _stats_two_models_eager(
 
 def compiler_available() -> bool:
     # Inductor writes C++ and needs a compiler; without one, eager mode is used.
-    return shutil.which(os.environ.get("CXX", "g++")) is not None
+    return shutil.which(settings.current().cxx) is not None
 
 
 class Scorer:

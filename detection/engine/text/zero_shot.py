@@ -16,11 +16,13 @@ from typing import Any
 
 import torch
 
+from .. import settings as engine_settings
 from ..base import DetectorInput, Progress
 from ..calibration import Calibration
 from ..errors import InputRejected, ModelUnavailable
 from ..result import DetectionResult, ModelRef
-from .choices import ModelChoice, TextSettings, configured_choices
+from ..settings import TextSettings
+from .choices import ModelChoice, configured_choices
 from .criteria import SCORE_NAMES, raw_score, scores_from_sums
 from .evidence import DEFAULT_MAX_SENTENCES, build_evidence
 from .lengths import LengthCalibrations
@@ -68,7 +70,7 @@ class ZeroShotTextDetector:
         performer: ModelChoice | None = None,
         calibration_path: Path | None = None,
     ) -> None:
-        self.settings = settings or TextSettings.from_env()
+        self.settings = settings or engine_settings.current().text
         env_observer, env_performer = configured_choices()
         self.observer_choice = observer or env_observer
         self.performer_choice = performer or env_performer

@@ -89,9 +89,9 @@ class ZeroShotMember(Member):
     @property
     def calibration(self) -> Calibration:
         if self._calibration is None:
-            from ..choices import TextSettings
+            from ...settings import current
 
-            path = self._path or TextSettings.from_env().calibration_path
+            path = self._path or current().text.calibration_path
             self._calibration = load_calibration(self.name, path)
         return self._calibration
 
