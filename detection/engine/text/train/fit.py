@@ -96,19 +96,6 @@ def fit_member(
     return calibration, oof, report
 
 
-def member_probabilities(
-    members: Sequence[Member], items: Sequence[Item], arrays: dict[str, list[Arrays]]
-) -> dict[str, np.ndarray]:
-    """Each member's calibrated P(AI) for every item (with the shipped calibrations)."""
-    out = {}
-    for m in members:
-        rows = arrays[m.extractor]
-        out[m.name] = np.array(
-            [m.probability(it.text, a) for it, a in zip(items, rows, strict=True)]
-        )
-    return out
-
-
 def save_oof(items: Sequence[Item], oof: dict[str, np.ndarray]) -> Path:
     path = oof_path()
     path.parent.mkdir(parents=True, exist_ok=True)
