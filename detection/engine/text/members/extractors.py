@@ -49,8 +49,13 @@ class LmStatsExtractor:
 
     name = "lm_stats"
 
-    def __init__(self, detector: Any) -> None:
+    def __init__(self, detector: Any, max_windows: int | None = None) -> None:
         self.detector = detector
+        if max_windows is None:
+            from ... import settings
+
+            max_windows = settings.current().text.max_windows
+        self.max_windows = max_windows
         choice = (detector.observer_choice.key, detector.performer_choice.key)
         self.version = "v1-" + hashlib.sha256(repr(choice).encode()).hexdigest()[:10]
 
@@ -58,7 +63,7 @@ class LmStatsExtractor:
         self.detector.load_models()
 
     def extract(self, texts: Sequence[str]) -> list[Arrays]:
-        stats = self.detector.token_stats(list(texts))
+        stats = self.detector.token_stats(list(texts), max_windows=self.max_windows)
         return [
             {
                 "ll": st.ll,
@@ -190,6 +195,34 @@ class EmbeddingExtractor:
                 }
             )
             k += len(sp)
+        return out
+
+
+class SurfaceExtractor:
+    """Surface features of the whole text and of each sentence (no model; microseconds)."""
+
+    name = "surface"
+    version = "surface-v1"
+
+    def load(self) -> None:
+        return None
+
+    def extract(self, texts: Sequence[str]) -> list[Arrays]:
+        from .surface_features import surface_features
+
+        out = []
+        for text in texts:
+            spans = sentence_spans(text)
+            out.append(
+                {
+                    "features": surface_features(text),
+                    "sentence_features": np.asarray(
+                        [surface_features(text[s:e]) for s, e in spans], dtype=float
+                    ).reshape(len(spans), -1),
+                    "sentence_start": np.asarray([s for s, _ in spans], dtype=np.int64),
+                    "sentence_end": np.asarray([e for _, e in spans], dtype=np.int64),
+                }
+            )
         return out
 
 

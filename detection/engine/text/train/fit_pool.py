@@ -16,8 +16,8 @@ scoring model never saw):
 Cuts: per length band, ``ai_at`` is the lowest probability that flags at most ``FPR`` of
 out-of-source human texts of that band, and at most ``SOURCE_FPR`` of any one human
 source; ``human_below`` leaves at most ``UNCERTAIN_SHARE`` of the human texts of any
-domain with enough texts in the uncertain band (an ``uncertain`` for everything helps
-nobody), and never above ``ai_at``.
+domain with enough texts (and of all human texts) in the uncertain band — an
+``uncertain`` for everything helps nobody — and is never above ``ai_at``.
 """
 
 from __future__ import annotations
@@ -205,12 +205,15 @@ def band_cuts(d: Design, p: np.ndarray) -> dict[str, dict[str, float]]:
             if len(s) >= 20:
                 ai_at = max(ai_at, float(np.quantile(s, 1.0 - SOURCE_FPR)))
         ai_at = min(max(np.nextafter(ai_at, 1.0), 0.5), 0.999)
-        human_below = ai_at
+        # The uncertain band [human_below, ai_at) may hold at most UNCERTAIN_SHARE of the
+        # human texts of any common domain (and of all of them together).
+        human_below = float(np.quantile(scores, 1.0 - UNCERTAIN_SHARE))
         for dom in sorted(set(d.domains[in_band].tolist())):
             s = p[in_band & (d.domains == dom)]
             if len(s) >= COMMON_DOMAIN // 2:
-                human_below = min(human_below, float(np.quantile(s, 1.0 - UNCERTAIN_SHARE)))
-        cuts[band] = {"ai_at": round(ai_at, 4), "human_below": round(max(human_below, 0.02), 4)}
+                human_below = max(human_below, float(np.quantile(s, 1.0 - UNCERTAIN_SHARE)))
+        human_below = min(np.nextafter(human_below, 1.0), ai_at)
+        cuts[band] = {"ai_at": round(float(ai_at), 4), "human_below": round(float(human_below), 4)}
     return cuts
 
 

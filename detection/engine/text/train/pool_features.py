@@ -61,7 +61,7 @@ def main() -> None:
     for name in args.extractors.split(","):
         extractor: Extractor
         if name == "lm_stats":
-            from ..ensemble_run import zero_shot_detector
+            from .run import zero_shot_detector
 
             extractor = LmStatsExtractor(zero_shot_detector())
         else:

@@ -28,8 +28,8 @@ EXTRACTOR_VERSIONS = {"lm_stats": "", "embedding": "minilm-l6-v2-v1"}
 
 
 def lm_version() -> str:
-    from ..ensemble_run import zero_shot_detector
     from ..members.extractors import LmStatsExtractor
+    from .run import zero_shot_detector
 
     return LmStatsExtractor(zero_shot_detector()).version
 
@@ -90,6 +90,7 @@ def run(pool_dir: Path, out_dir: Path | None = None, log: fp.Log = print) -> dic
     sentence_cal = fit_sentence_calibration(sentence_items)
 
     report = tables(d, ok, p_unit, p_dom, p_ship, cuts)
+    report["disagreement rule"] = disagreement(d, ok, z_unit, p_unit, cuts)
     report["fusion"] = fusion
     report["member_platt"] = {k: [round(v[0], 5), round(v[1], 5)] for k, v in platt.items()}
     report["sentence_calibration"] = sentence_cal
@@ -172,6 +173,23 @@ def tables(
                 p_ship[idx], np.array([]), list(v_ship[idx])
             )
     return report
+
+
+def disagreement(
+    d: fp.Design, ok: np.ndarray, z: np.ndarray, p: np.ndarray, cuts: dict[str, dict[str, float]]
+) -> dict[str, Any]:
+    """What ``uncertain`` when fewer than two members lean AI would change (out-of-unit)."""
+    v = fp.verdicts(p, d.bands, cuts)
+    leaning = (z > 0).sum(axis=1)
+    ruled = np.where((v == "ai") & (leaning < 2), "uncertain", v)
+    out = {}
+    for name, verdicts in (("fusion cuts only", v), ("plus disagreement rule", ruled)):
+        row = {}
+        for label, mask in (("human", ok & (d.y == 0)), ("ai", ok & (d.y == 1))):
+            row[f"{label} called ai"] = round(float(np.mean(verdicts[mask] == "ai")), 4)
+            row[f"{label} uncertain"] = round(float(np.mean(verdicts[mask] == "uncertain")), 4)
+        out[name] = row
+    return out
 
 
 def holdout_block(
