@@ -1,11 +1,18 @@
-"""The text ensemble: zero-shot LM statistics + llm-detector + two heads trained here.
+"""The text ensemble: zero-shot LM statistics + three heads trained on a wide pool.
 
-Why an ensemble: on the held-out sets the zero-shot scorer (Gemma 3 270M) is strong on
-GPT-3.5/GPT-4 news and stories but inverts on fluent modern assistant prose set against
-well-known human documentation, while the style classifier shows the opposite pattern.
-The members run once per text (the zero-shot model's pass feeds both LM-based members);
-their calibrated probabilities are fused (``fusion_model``), every member's result is kept
-in ``members``, and the evidence lists per-sentence probabilities for highlighting.
+Members (the fusion file lists them): the zero-shot Binoculars / Fast-DetectGPT score
+(Gemma 3 270M), a head on the same pass's per-token statistics, a head on MiniLM sentence
+embeddings and a head on surface features of the writing (no model). One Gemma pass feeds
+both LM members; a long text is scored on at most ``max_windows`` model windows spread
+over it, while the other members read every sentence. The packaged llm-detector is still
+a detector of its own (``text.style``) but no longer a default member: on the held-out
+protocol it did not pay for its cost (about 0.7 s per text, growing with sentences).
+
+Fusion, cuts and sentence scores come from ``manage.py train_text_pool``
+(``train/POOL.md``): a logistic fusion over the members' log-odds, verdict cuts per length
+band fitted at a fixed false-positive rate on human texts of many sources (learners and
+students among them), and per-sentence probabilities mapped onto the verdict's scale by
+a sentence-length-aware calibration. Every member's result is kept in ``members``.
 
 Weak spots are stated in the result, never hidden (``caveats``): degenerate input gets an
 ``uncertain`` verdict without running a model; non-English text and code get an
