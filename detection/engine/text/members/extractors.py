@@ -171,11 +171,20 @@ class EmbeddingExtractor:
 
         if not pieces:
             return np.zeros((0, 384), dtype=np.float32)
+        from ... import settings
+
         enc = self.tokenizer(
             list(pieces), padding=True, truncation=True, max_length=128, return_tensors="pt"
         )
-        with torch.inference_mode():
-            hidden = self.model(**enc).last_hidden_state
+        # The same thread count as the language model's pass: on a shared 2-core machine a
+        # second thread waits at every operator's barrier (0.3 s vs 2.4 s for 130 words).
+        before = torch.get_num_threads()
+        torch.set_num_threads(settings.current().text.scoring_threads())
+        try:
+            with torch.inference_mode():
+                hidden = self.model(**enc).last_hidden_state
+        finally:
+            torch.set_num_threads(before)
         mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
         pooled = torch.nn.functional.normalize(pooled, dim=-1)
