@@ -5,8 +5,9 @@ Members (the fusion file lists them): the zero-shot Binoculars / Fast-DetectGPT 
 embeddings and a head on surface features of the writing (no model). One Gemma pass feeds
 both LM members; a long text is scored on at most ``max_windows`` model windows spread
 over it, while the other members read every sentence. The packaged llm-detector is still
-a detector of its own (``text.style``) but no longer a default member: on the held-out
-protocol it did not pay for its cost (about 0.7 s per text, growing with sentences).
+a detector of its own (``text.style``) but no longer a default member, for its cost
+(about 0.7 s per text, growing with the number of sentences) against the speed goal; it
+was not scored on the wide pool, so whether it would add accuracy there is not known.
 
 Fusion, cuts and sentence scores come from ``manage.py train_text_pool``
 (``train/POOL.md``): a logistic fusion over the members' log-odds, verdict cuts per length
