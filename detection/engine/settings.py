@@ -115,6 +115,10 @@ class TextSettings:
     calibration: str = ""  # path of a calibration JSON; "" = the one beside the detector
     fusion: str = "learned"  # learned | weighted | majority | unanimous
     fusion_file: str = ""  # path of a fusion JSON; "" = the one beside the ensemble
+    # The ensemble scores a long text on at most this many model windows, spread over it
+    # (0: every window). 4 x 512 tokens is ~1,500 words: a 10,000-word text then costs
+    # about as much model time as a 1,500-word one (bench/text_ensemble.py).
+    max_windows: int = 4
 
     def scoring_threads(self) -> int:
         """Threads for the model while it scores text.
@@ -153,6 +157,7 @@ class TextSettings:
             calibration=_read(env, "DETECTION_TEXT_CALIBRATION", d.calibration, str),
             fusion=_read(env, "DETECTION_TEXT_FUSION", d.fusion, str),
             fusion_file=_read(env, "DETECTION_TEXT_FUSION_FILE", d.fusion_file, str),
+            max_windows=_read(env, "DETECTION_TEXT_MAX_WINDOWS", d.max_windows, int),
         )
 
 

@@ -33,7 +33,7 @@ import torch
 from .. import settings
 from .fastpath import fuse_gemma_norms
 from .lm import LanguageModel
-from .windows import Window, plan_windows
+from .windows import Window, plan_windows, sample_windows
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +196,10 @@ class Scorer:
         window_tokens: int | None = None,
         overlap: int | None = None,
         progress: Callable[[float, str], None] | None = None,
+        max_windows: int = 0,
     ) -> list[TokenStats]:
+        """Statistics of every text's tokens; with ``max_windows`` > 0 a long text is
+        scored on at most that many windows, spread evenly over it (see ``sample_windows``)."""
         size = window_tokens or self.window_tokens
         keep = self.overlap if overlap is None else overlap
         has_bos = self.bos is not None
@@ -204,7 +207,7 @@ class Scorer:
         windows = [
             w
             for i, (ids, _) in enumerate(encoded)
-            for w in plan_windows(i, len(ids), size, keep, has_bos)
+            for w in sample_windows(plan_windows(i, len(ids), size, keep, has_bos), max_windows)
         ]
         # Longest first, so each batch pads little.
         windows.sort(key=lambda w: w.end - w.start, reverse=True)

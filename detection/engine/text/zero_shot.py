@@ -139,11 +139,16 @@ class ZeroShotTextDetector:
         window_tokens: int | None = None,
         overlap: int | None = None,
         progress: Progress | None = None,
+        max_windows: int = 0,
     ) -> list[TokenStats]:
         """Per-token statistics of already-checked texts (see ``limits.check_text``)."""
         scorer = self.load_models()
         return scorer.token_stats(
-            texts, window_tokens=window_tokens, overlap=overlap, progress=progress
+            texts,
+            window_tokens=window_tokens,
+            overlap=overlap,
+            progress=progress,
+            max_windows=max_windows,
         )
 
     def detect(

@@ -63,3 +63,14 @@ def test_stats_head_alone_reports_its_features(detector, modern_text: str) -> No
     result = det.detect(modern_text)
     _check(result, "text.stats_head")
     assert list(result.evidence["features"]) == list(FEATURE_NAMES)
+
+
+def test_surface_head_alone_needs_no_model(modern_text: str) -> None:
+    _trained("surface_head")
+    from detection.engine.text.members.detectors import SurfaceHeadDetector
+
+    det = SurfaceHeadDetector()
+    det.load()
+    result = det.detect(modern_text)
+    _check(result, "text.surface_head")
+    assert result.evidence["sentences"]
