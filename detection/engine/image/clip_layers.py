@@ -5,8 +5,8 @@ embedding: intermediate layers keep low- and mid-level traces that the final, se
 embedding discards (RINE, Koutlis & Papadopoulos 2024; Cozzolino et al. 2024). The packaged
 INT8 ONNX graph only outputs the projected embedding and the last hidden state, so the
 residual stream after each of the first 11 blocks (``/vision_model/encoder/layers.i/Add_1``;
-the 12th is the last hidden state) is added to the graph's outputs with the ``onnx`` package, in memory; the file on disk is
-untouched and its sha256 still identifies the weights.
+the 12th is the last hidden state) is added to the graph's outputs with the ``onnx``
+package, in memory; the file on disk is untouched and its sha256 still identifies the weights.
 
 Integer kernels: onnxruntime's x86-64 INT8 matrix products saturate differently on CPUs
 with and without VNNI; ``session.x64quantprecision=1`` makes them agree, so a trained head
@@ -28,7 +28,14 @@ import numpy as np
 from ..errors import ModelUnavailable
 from ..result import ModelRef
 from ..weights import sha256_file
-from .clip_encoder import PACKAGE, ONNX_RELPATH, UPSTREAM, encoder_path, ort_threads, parallel_passes
+from .clip_encoder import (
+    ONNX_RELPATH,
+    PACKAGE,
+    UPSTREAM,
+    encoder_path,
+    ort_threads,
+    parallel_passes,
+)
 
 N_LAYERS = 12
 GRAPH_ID = "all-layers-v1+x64quantprecision"

@@ -45,9 +45,7 @@ def _shared() -> list[CorpusSample]:
             group, role = SHARED_REAL_GROUP, "train"
         else:
             group, role = s.family, "train"
-        out.append(
-            CorpusSample(s.path, s.label, group, s.generator, role, group, s.sha256, True)
-        )
+        out.append(CorpusSample(s.path, s.label, group, s.generator, role, group, s.sha256, True))
     return out
 
 

@@ -43,10 +43,18 @@ COMFY_C = "f9431bb000ce792094ff345446e22cac1ea6cef3"
 COMFY_L = "0BSD-style permission (LICENSE: any purpose)"
 
 
-def _comfy(folders: str, group: str, generator: str, **kw: object) -> Source:
+def _comfy(folders: str, group: str, generator: str, exclude: tuple[str, ...] = ()) -> Source:
     include = tuple(f"{f}/*.png" for f in folders.split())
-    return Source(  # type: ignore[arg-type]
-        COMFY, COMFY_C, include, "ai", group, generator, COMFY_L, drop_ui_screens=True, **kw
+    return Source(
+        COMFY,
+        COMFY_C,
+        include,
+        "ai",
+        group,
+        generator,
+        COMFY_L,
+        exclude=exclude,
+        drop_ui_screens=True,
     )
 
 
@@ -129,9 +137,7 @@ SOURCES: list[Source] = [
         "Apache-2.0",
     ),
     _comfy("sd3", "sd3", "Stable Diffusion 3 / 3.5 (ComfyUI examples)"),
-    _comfy(
-        "sdxl sdturbo edit_models", "sdxl", "SDXL / SDXL Turbo / CosXL edit (ComfyUI examples)"
-    ),
+    _comfy("sdxl sdturbo edit_models", "sdxl", "SDXL / SDXL Turbo / CosXL edit (ComfyUI examples)"),
     _comfy(
         "2_pass_txt2img area_composition controlnet gligen hypernetworks img2img inpaint lcm "
         "lora model_merging noisy_latent_composition textual_inversion_embeddings",
@@ -286,7 +292,11 @@ SOURCES: list[Source] = [
     Source(
         "zhixuhao/unet",
         "b45af4d458437d8281cc218a07fd4380818ece4a",
-        ("data/membrane/train/image/*", "data/membrane/test/[0-9].png", "data/membrane/test/[0-9][0-9].png"),
+        (
+            "data/membrane/train/image/*",
+            "data/membrane/test/[0-9].png",
+            "data/membrane/test/[0-9][0-9].png",
+        ),
         "real",
         "microscopy-em",
         "electron-microscopy membrane slices (ISBI 2012)",
@@ -440,7 +450,11 @@ SOURCES: list[Source] = [
     Source(
         "TencentARC/PhotoMaker",
         "060b4fcb10b76a4554edf565d6106b7e36c968f0",
-        ("examples/*_woman/*", "examples/newton_man/newton_1.jpg", "examples/newton_man/newton_3.jpg"),
+        (
+            "examples/*_woman/*",
+            "examples/newton_man/newton_1.jpg",
+            "examples/newton_man/newton_3.jpg",
+        ),
         "real",
         "faces-id-references",
         "reference photos of real people",
@@ -471,7 +485,12 @@ SOURCES: list[Source] = [
     Source(
         "ageitgey/face_recognition",
         "2e2dccea9dd0ce730c8d464d0f67c6eebb40c9d1",
-        ("examples/*.jpg", "examples/knn_examples/*/*.jpg", "examples/knn_examples/*/*/*.jpg", "tests/test_images/*.jpg"),
+        (
+            "examples/*.jpg",
+            "examples/knn_examples/*/*.jpg",
+            "examples/knn_examples/*/*/*.jpg",
+            "tests/test_images/*.jpg",
+        ),
         "real",
         "faces-press-unseen",
         "press and public photos of real people (politicians, actors)",

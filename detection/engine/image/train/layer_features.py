@@ -24,7 +24,9 @@ class FeatureSpec:
 
     @property
     def name(self) -> str:
-        span = f"L{self.layers[0]}-{self.layers[-1]}" if len(self.layers) > 1 else f"L{self.layers[0]}"
+        span = (
+            f"L{self.layers[0]}-{self.layers[-1]}" if len(self.layers) > 1 else f"L{self.layers[0]}"
+        )
         return f"{span}:{'+'.join(self.parts)}"
 
     def describe(self) -> str:
