@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def clips(limit: int) -> list[Path]:
-    from detection.engine.audio.dataset import read_manifest
+    from detection.engine.audio.train.dataset import read_manifest
 
     test = [c for c in read_manifest() if c.split == "test"]
     real = [c.path for c in test if c.label == 0]
@@ -47,9 +47,9 @@ def throughput(name: str, paths: list[Path]) -> tuple[float, float]:
 
 def streaming(seconds: float) -> tuple[list[float], list[float]]:
     """Wall-clock latency of each speech window, and the CPU seconds this process spent."""
-    from detection.engine.audio.dataset import read_manifest
     from detection.engine.audio.loading import load_audio
     from detection.engine.audio.streaming import StreamingAudioAnalyzer
+    from detection.engine.audio.train.dataset import read_manifest
 
     real = [c.path for c in read_manifest() if c.split == "test" and c.label == 0]
     voice = np.concatenate([load_audio(p).samples for p in real[:8]])

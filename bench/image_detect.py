@@ -58,6 +58,7 @@ def main() -> None:
     parser.add_argument("--throughput", action="store_true")
     args = parser.parse_args()
     from detection.engine import registry
+    from detection.engine import settings as engine_settings
 
     t0 = time.perf_counter()
     detector = registry.get_detector("image.ensemble")
@@ -65,9 +66,10 @@ def main() -> None:
         photo = phone_photo(Path(tmp))
         detector.detect(photo)  # warm-up: onnxruntime allocates its buffers on the first pass
         print(f"load + warm-up: {time.perf_counter() - t0:.1f} s")
+        image = engine_settings.current().image
         print(
-            f"workers={os.environ.get('DETECTION_IMAGE_WORKERS', os.cpu_count())} "
-            f"threads={os.environ.get('DETECTION_IMAGE_THREADS', '1')} cpus={os.cpu_count()} "
+            f"workers={image.parallel_passes()} threads={image.threads} "
+            f"crops={image.max_crops} cpus={os.cpu_count()} "
             f"load average={os.getloadavg()[0]:.1f}"
         )
         walls, stages = [], []
@@ -88,6 +90,7 @@ def main() -> None:
         images = packaged_photos() * 2
         for label, batch in (("batch 1", 1), ("batch 16", 16)):
             os.environ["DETECTION_IMAGE_MAX_BATCH"] = str(batch)
+            engine_settings.use(None)  # the engine reads its settings again
             start = time.perf_counter()
             if batch == 1:
                 for p in images:

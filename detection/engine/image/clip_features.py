@@ -9,7 +9,6 @@ through one batch of passes.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,19 +16,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from .. import settings
 from . import canonical, views
 from .clip_layers import LayeredClipEncoder
 
-DEFAULT_MAX_BATCH = 16
-DEFAULT_MAX_CROPS = 5
-
 
 def max_batch() -> int:
-    return max(1, int(os.environ.get("DETECTION_IMAGE_MAX_BATCH", DEFAULT_MAX_BATCH)))
+    return settings.current().image.max_batch
 
 
 def max_crops() -> int:
-    return max(1, int(os.environ.get("DETECTION_IMAGE_MAX_CROPS", DEFAULT_MAX_CROPS)))
+    return settings.current().image.max_crops
 
 
 @dataclass

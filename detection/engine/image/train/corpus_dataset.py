@@ -10,10 +10,10 @@ packaged photos, the press-portrait source) are never trained on by any head.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ... import settings
 from .dataset import PACKAGED_REAL, data_dir, load_manifest
 
 SHARED_REAL_GROUP = "imagenet-shared"
@@ -32,8 +32,8 @@ class CorpusSample:
 
 
 def corpus_dir() -> Path:
-    """Where ``corpus.py build`` wrote the fetched corpus (AIDETECT_IMAGE_CORPUS)."""
-    return Path(os.environ.get("AIDETECT_IMAGE_CORPUS", "/work/datasets/image/corpus"))
+    """Where ``corpus.py build`` wrote the fetched corpus (DETECTION_IMAGE_DATA_DIR/corpus)."""
+    return settings.current().image.corpus_dir
 
 
 def _shared() -> list[CorpusSample]:

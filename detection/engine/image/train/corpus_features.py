@@ -17,13 +17,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from ... import settings
 from .. import canonical, views
 from ..clip_layers import GRAPH_ID, LayeredClipEncoder
 from ..validate import open_image
@@ -34,7 +34,7 @@ TOKENS_KEPT = 16
 
 
 def cache_root() -> Path:
-    return Path(os.environ.get("AIDETECT_IMAGE_FEATURES", "/work/datasets/image/features"))
+    return settings.current().image.features_dir
 
 
 def features_dir(encoder_sha: str) -> Path:
