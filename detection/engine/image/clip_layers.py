@@ -113,7 +113,13 @@ class LayeredClipEncoder:
         )
 
     def encode(self, batch: np.ndarray) -> LayeredEncoded:
-        """Encode (N, 3, 224, 224) crops; one forward pass per crop (see ClipEncoder.encode)."""
+        """Encode (N, 3, 224, 224) crops, one forward pass per crop, passes in parallel.
+
+        The INT8 graph quantises activations dynamically with one scale per *tensor*: rows
+        that shared a pass would change each other's outputs. A crop therefore always gets a
+        pass of its own, so a score never depends on what else was in the batch; the passes
+        run concurrently (onnxruntime releases the GIL), which is where batching gains here.
+        """
         workers = min(parallel_passes(), len(batch))
         if workers <= 1:
             parts = [self._one(crop) for crop in batch]
@@ -131,7 +137,8 @@ _shared: LayeredClipEncoder | None = None
 _lock = threading.Lock()
 
 
-def shared_layered_encoder() -> LayeredClipEncoder:
+def shared_encoder() -> LayeredClipEncoder:
+    """The process-wide encoder every learned image member reads (one session)."""
     global _shared
     with _lock:
         if _shared is None:

@@ -28,8 +28,8 @@ from ..base import DetectorInput, DetectViaBatch
 from ..result import DetectionResult
 from ..voting import VOTING_METHODS, VotingMethod, vote
 from . import heads
-from .clip_encoder import shared_encoder
 from .clip_features import extract
+from .clip_layers import shared_encoder
 from .learned import ClipHeadDetector, open_all
 from .patches import PatchTokenDetector
 from .provenance.detector import ProvenanceDetector

@@ -23,9 +23,8 @@ from ..calibration import Calibration
 from ..result import DetectionResult, ModelRef
 from . import canonical, heads
 from .attribution import AttributionModel
-from .clip_encoder import shared_encoder
 from .clip_features import ClipFeatures, extract
-from .clip_layers import LayeredClipEncoder
+from .clip_layers import LayeredClipEncoder, shared_encoder
 from .validate import OpenedImage, open_image
 
 

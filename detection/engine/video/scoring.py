@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from ..image.clip_encoder import shared_encoder
 from ..image.clip_features import extract, max_batch
+from ..image.clip_layers import shared_encoder
 from ..image.learned import ClipHeadDetector
 from ..image.patches import PatchTokenDetector, token_grid
 

@@ -131,10 +131,12 @@ def interleaved(samples: Sequence[CorpusSample]) -> list[CorpusSample]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="cache multi-layer CLIP features of the corpus")
     parser.add_argument("--shard", default="0/1", help="i/n: every n-th sample from i")
+    parser.add_argument("--group", default="", help="only this group (e.g. new aligned samples)")
     args = parser.parse_args()
     index, count = (int(v) for v in args.shard.split("/"))
     encoder = equivalent_fast_encoder()
-    samples = interleaved(load_corpus())[index::count]
+    samples = [s for s in load_corpus() if not args.group or s.group == args.group]
+    samples = interleaved(samples)[index::count]
     started = time.time()
     for i in range(0, len(samples), 50):
         load(samples[i : i + 50], encoder.sha256, encoder)

@@ -39,7 +39,7 @@ PROTOCOL = (
 )
 
 
-PCA_DIMS = 256
+PCA_DIMS = 160
 
 
 def fit_head(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> heads.Head:
@@ -58,7 +58,7 @@ def fit_head(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> heads.Hea
     if z.shape[1] > PCA_DIMS:
         from sklearn.utils.extmath import randomized_svd
 
-        _, _, vt = randomized_svd(z, PCA_DIMS, n_iter=4, random_state=0)
+        _, _, vt = randomized_svd(z, PCA_DIMS, n_iter=2, random_state=0)
         basis = vt.T  # (d, k)
     else:
         basis = np.eye(z.shape[1], dtype=z.dtype)

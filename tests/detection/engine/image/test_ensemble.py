@@ -12,7 +12,7 @@ from PIL import Image
 
 from detection.engine import registry
 from detection.engine.errors import InputRejected
-from detection.engine.image import clip_encoder, heads
+from detection.engine.image import clip_layers, heads
 
 from .conftest import PACKAGED_PHOTOS, SKLEARN, SigningKit, sign_c2pa
 
@@ -84,7 +84,7 @@ def test_patch_scores_average_exactly_to_the_image_score(ensemble: Any) -> None:
     from detection.engine.image.patches import token_grid
 
     feats = extract(
-        clip_encoder.shared_encoder(), [Image.open(SKLEARN / "china.jpg").convert("RGB")]
+        clip_layers.shared_encoder(), [Image.open(SKLEARN / "china.jpg").convert("RGB")]
     )[0]
     head = ensemble.patch.head
     grid = token_grid(head, feats.tokens)
@@ -128,7 +128,7 @@ def test_batch_is_bounded_and_matches_single_images(
     ensemble: Any, photo_results: list[Any], monkeypatch: pytest.MonkeyPatch, engine_env: Any
 ) -> None:
     engine_env(DETECTION_IMAGE_MAX_BATCH="2")
-    encoder = clip_encoder.shared_encoder()
+    encoder = clip_layers.shared_encoder()
     rows: list[int] = []
     real_encode = encoder.encode
 
@@ -172,7 +172,7 @@ def test_committed_heads_carry_their_provenance_and_holdout_figures() -> None:
 
 
 def test_cpu_independent_integer_kernels_are_switched_on() -> None:
-    session = clip_encoder.shared_encoder().session
+    session = clip_layers.shared_encoder().session
     options = session.get_session_options()
     assert options.get_session_config_entry("session.x64quantprecision") == "1"
 
@@ -225,6 +225,6 @@ def test_large_jpeg_is_decoded_at_reduced_scale_without_moving_the_score(
     reduced = ensemble.detect(big)
     assert reduced.evidence["patch_heatmap"]["image_size"] == [2560, 1920]
     full_image = open_image(big).image
-    feats = extract(clip_encoder.shared_encoder(), [full_image])[0]
+    feats = extract(clip_layers.shared_encoder(), [full_image])[0]
     full = ensemble.clip.from_features(open_image(big), feats)
     assert reduced.members[1].probability_ai == pytest.approx(full.probability_ai, abs=0.05)
