@@ -34,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--provenance-only", action="store_true", help="run only the provenance scan"
         )
+        parser.add_argument(
+            "--quick",
+            action="store_true",
+            help="smoke run on 10 images per group (checks the chain; do not commit its files)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from detection.engine.errors import ModelUnavailable
@@ -49,7 +54,9 @@ class Command(BaseCommand):
             return
         try:
             summary = train_heads.train(
-                command=command.strip(), report=lambda line: self.stdout.write(line)
+                command=command.strip(),
+                report=lambda line: self.stdout.write(line),
+                quick=options["quick"],
             )
             self.stdout.write("package-shipped photos through the finished image.ensemble")
             run.record_package_photos(self.stdout.write)

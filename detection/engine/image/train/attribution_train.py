@@ -58,12 +58,16 @@ def _fit(x: np.ndarray, y: np.ndarray, c: float) -> tuple[Any, np.ndarray, np.nd
     return model, mean, scale
 
 
-def train_attribution(table: FeatureTable, c: float = 0.05, folds: int = 5) -> Attribution:
+def train_attribution(
+    table: FeatureTable, c: float = 0.05, folds: int = 5, min_family: int = MIN_FAMILY
+) -> Attribution:
     y = table.labels
     groups = np.array(table.groups)
     trainable = np.array([s.role == "train" for s in table.samples])
     counts = {g: int(((groups == g) & (y == 1) & trainable).sum()) for g in set(groups[y == 1])}
-    classes = sorted(g for g, n in counts.items() if n >= MIN_FAMILY)
+    classes = sorted(g for g, n in counts.items() if n >= min_family)
+    if len(classes) < 2:
+        raise ValueError(f"attribution needs two AI families of {min_family}+ images")
     rows = np.where(trainable & (y == 1) & np.isin(groups, classes))[0]
     x = table.matrix(ATTRIBUTION_SPEC, 0)[rows]
     label = np.array([classes.index(g) for g in groups[rows]])
@@ -86,7 +90,7 @@ def train_attribution(table: FeatureTable, c: float = 0.05, folds: int = 5) -> A
     model, mean, scale = _fit(x, label, c)
     figures = {
         "protocol": f"{folds}-fold cross-validation stratified within families (families "
-        f"with at least {MIN_FAMILY} images); temperature fitted on the held-out logits",
+        f"with at least {min_family} images); temperature fitted on the held-out logits",
         "top1_accuracy": round(float((top == label).mean()), 4),
         "per_family_top1": {
             cls: round(float((top[label == k] == k).mean()), 4) for k, cls in enumerate(classes)

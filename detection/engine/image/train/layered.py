@@ -40,32 +40,49 @@ PROTOCOL = (
 
 
 PCA_DIMS = 160
+PCA_ABOVE = 1024  # narrower features (one layer's 768) are fitted as they are
 
 
-def fit_head(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> heads.Head:
-    """L2 logistic regression on the top principal components of the standardised rows.
+@dataclass(frozen=True)
+class Projection:
+    """Standardisation and principal axes, computed once per feature spec (no labels)."""
 
-    Up to 18,432 features and a few thousand rows: the logistic fit runs on the
-    ``PCA_DIMS`` leading components (computed on the fold's own training rows only), and
-    the weights are mapped back, so the head stays one linear function of the standardised
-    features (and still scores single patches exactly).
-    """
-    from sklearn.linear_model import LogisticRegression
+    mean: np.ndarray
+    scale: np.ndarray
+    basis: np.ndarray  # (d, k)
 
+
+def projection(x: np.ndarray) -> Projection:
+    """Up to 18,432 features and a few thousand rows: heads are fitted on the ``PCA_DIMS``
+    leading principal components of the standardised features. The axes are computed once,
+    on every trainable image's features without their labels (per-fold axes would cost a
+    randomised SVD per fold on this 2-core machine); the logistic fits, which see labels,
+    are strictly per fold."""
     mean = x.mean(axis=0)
     scale = x.std(axis=0) + 1e-6
-    z = (x - mean) / scale
-    if z.shape[1] > PCA_DIMS:
-        from sklearn.utils.extmath import randomized_svd
+    if x.shape[1] <= PCA_ABOVE:
+        return Projection(mean, scale, np.eye(x.shape[1], dtype=np.float32))
+    from sklearn.utils.extmath import randomized_svd
 
-        _, _, vt = randomized_svd(z, PCA_DIMS, n_iter=2, random_state=0)
-        basis = vt.T  # (d, k)
-    else:
-        basis = np.eye(z.shape[1], dtype=z.dtype)
+    _, _, vt = randomized_svd((x - mean) / scale, PCA_DIMS, n_iter=3, random_state=0)
+    return Projection(mean, scale, vt.T.astype(np.float32))
+
+
+def fit_head(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float, proj: Projection | None = None
+) -> heads.Head:
+    """L2 logistic regression in the projected space, mapped back to one linear function of
+    the standardised features (so it still scores single patches exactly)."""
+    from sklearn.linear_model import LogisticRegression
+
+    proj = proj or projection(x)
+    z = ((x - proj.mean) / proj.scale) @ proj.basis
     model = LogisticRegression(C=c, max_iter=1000)
-    model.fit(z @ basis, y, sample_weight=w)
-    weights = basis @ model.coef_[0]
-    return heads.Head(mean, scale, weights.astype(np.float64), float(model.intercept_[0]), {})
+    model.fit(z, y, sample_weight=w)
+    weights = proj.basis @ model.coef_[0]
+    return heads.Head(
+        proj.mean, proj.scale, weights.astype(np.float64), float(model.intercept_[0]), {}
+    )
 
 
 @dataclass
@@ -78,8 +95,14 @@ class Scored:
 
 def score_spec(table: FeatureTable, folds: list[Fold], spec: FeatureSpec, c: float) -> Scored:
     views_ = [table.matrix(spec, 0), table.matrix(spec, 1)]
+    trainable = np.array([s.role == "train" for s in table.samples])
+    proj = projection(np.concatenate([v[trainable] for v in views_]))
     oof, head = out_of_fold(
-        table.samples, views_, lambda x, y, w: fit_head(x, y, w, c), lambda m, x: m.decision(x)
+        table.samples,
+        views_,
+        lambda x, y, w: fit_head(x, y, w, c, proj),
+        lambda m, x: m.decision(x),
+        folds,
     )
     return Scored(spec, c, oof, head)
 

@@ -220,8 +220,9 @@ def test_large_jpeg_is_decoded_at_reduced_scale_without_moving_the_score(
         big, quality=92
     )
     opened = open_image(big, reduce_to=512)
-    assert opened.size == (2560, 1920) and opened.decode_scale == 0.25
-    assert opened.image.size == (640, 480)
+    # 1/4 would leave 480 px on the short side, under 512: the decoder takes 1/2
+    assert opened.size == (2560, 1920) and opened.decode_scale == 0.5
+    assert opened.image.size == (1280, 960)
     reduced = ensemble.detect(big)
     assert reduced.evidence["patch_heatmap"]["image_size"] == [2560, 1920]
     full_image = open_image(big).image
