@@ -67,6 +67,9 @@ def main() -> None:
         detector.detect(photo)  # warm-up: onnxruntime allocates its buffers on the first pass
         print(f"load + warm-up: {time.perf_counter() - t0:.1f} s")
         image = engine_settings.current().image
+        from detection.engine.image.clip_layers import shared_encoder
+
+        print(f"CLIP session: {shared_encoder().precision}")
         print(
             f"workers={image.parallel_passes()} threads={image.threads} "
             f"crops={image.max_crops} cpus={os.cpu_count()} "

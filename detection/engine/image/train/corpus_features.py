@@ -25,7 +25,7 @@ import numpy as np
 
 from ... import settings
 from .. import canonical, views
-from ..clip_layers import GRAPH_ID, LayeredClipEncoder
+from ..clip_layers import GRAPH_ID, LayeredClipEncoder, verified_encoder
 from ..validate import open_image
 from .corpus_dataset import CorpusSample, load_corpus
 
@@ -99,22 +99,6 @@ def load(
     return out
 
 
-def equivalent_fast_encoder() -> LayeredClipEncoder:
-    """The precise session (what ships), or the faster default-precision one where this CPU
-    gives bit-identical outputs on a probe crop (CPUs with VNNI do; the option then only
-    costs time). Training features therefore always equal what the shipped session sees."""
-    precise = LayeredClipEncoder(precise=True)
-    fast = LayeredClipEncoder(precise=False)
-    probe = np.random.default_rng(0).normal(size=(1, 3, 224, 224)).astype(np.float32)
-    a, b = precise.encode(probe), fast.encode(probe)
-    same = all(
-        np.array_equal(x, y)
-        for x, y in ((a.embeds, b.embeds), (a.tokens, b.tokens), (a.layers, b.layers))
-    )
-    print(f"default precision {'matches' if same else 'differs from'} x64quantprecision=1")
-    return fast if same else precise
-
-
 def interleaved(samples: Sequence[CorpusSample]) -> list[CorpusSample]:
     """Round-robin over groups (each group in sha256 order): a run stopped early still
     has every group, in proportion, rather than the first groups complete."""
@@ -134,7 +118,8 @@ def main() -> None:
     parser.add_argument("--group", default="", help="only this group (e.g. new aligned samples)")
     args = parser.parse_args()
     index, count = (int(v) for v in args.shard.split("/"))
-    encoder = equivalent_fast_encoder()
+    encoder = verified_encoder()
+    print(f"CLIP session: {encoder.precision}")
     samples = [s for s in load_corpus() if not args.group or s.group == args.group]
     samples = interleaved(samples)[index::count]
     started = time.time()
