@@ -173,10 +173,18 @@ def test_committed_heads_carry_their_provenance_and_holdout_figures() -> None:
             assert source["fpr_at_ai_at"] <= 0.02
 
 
-def test_cpu_independent_integer_kernels_are_switched_on() -> None:
-    session = clip_layers.shared_encoder().session
-    options = session.get_session_options()
+def test_the_clip_session_gives_the_cpu_independent_outputs() -> None:
+    # Either the x64quantprecision=1 session runs, or the default one was verified
+    # bit-identical to it on this CPU; check that on a real photo's crops too.
+    from detection.engine.image.clip_features import extract
+
+    encoder = clip_layers.shared_encoder()
+    precise = clip_layers.LayeredClipEncoder(precise=True)
+    options = precise.session.get_session_options()
     assert options.get_session_config_entry("session.x64quantprecision") == "1"
+    photo = [Image.open(SKLEARN / "flower.jpg").convert("RGB")]
+    ours, reference = extract(encoder, photo)[0], extract(precise, photo)[0]
+    assert np.array_equal(ours.layers, reference.layers), encoder.precision
 
 
 def test_views_that_disagree_make_the_verdict_uncertain() -> None:
