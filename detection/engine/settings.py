@@ -173,9 +173,20 @@ class ImageSettings:
     voting: str = ""  # "" = the method in the ensemble's config file
     weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     c2pa_trust_anchors: str = ""  # PEM file of trusted C2PA signers; "" = none
+    max_crops: int = 5  # canonical-view crops per image (plus the degraded view's one)
+    # offline training data (never read at detection time)
+    data_dir: Path = PROJECT_ROOT.parent / "datasets" / "image"
 
     def parallel_passes(self) -> int:
         return max(1, self.workers or os.cpu_count() or 1)
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.data_dir / "corpus"
+
+    @property
+    def features_dir(self) -> Path:
+        return self.data_dir / "features"
 
     @classmethod
     def from_env(cls, env: Env) -> ImageSettings:
@@ -191,6 +202,8 @@ class ImageSettings:
             c2pa_trust_anchors=_read(
                 env, "DETECTION_C2PA_TRUST_ANCHORS", d.c2pa_trust_anchors, str
             ),
+            max_crops=max(1, _read(env, "DETECTION_IMAGE_MAX_CROPS", d.max_crops, int)),
+            data_dir=_read(env, "DETECTION_IMAGE_DATA_DIR", d.data_dir, _path),
         )
 
 
