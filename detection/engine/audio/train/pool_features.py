@@ -29,16 +29,25 @@ from .pool_build import PoolClip, read_manifest
 SHARD = 50
 FILE_WINDOW, FILE_HOP = 64_600, 32_300
 LIVE_WINDOW, LIVE_HOP = 32_000, 24_000
-MAX_FILE_WINDOWS = 6
-MAX_LIVE_WINDOWS = 8
+MAX_FILE_WINDOWS = 3
+MAX_LIVE_WINDOWS = 3
 
 
-def speech_windows(samples: np.ndarray, size: int, hop: int, limit: int) -> list[np.ndarray]:
+def speech_windows(
+    samples: np.ndarray,
+    size: int,
+    hop: int,
+    limit: int,
+    segments: list[tuple[int, int]] | None = None,
+) -> list[np.ndarray]:
+    """Up to ``limit`` normalised speech windows, spread evenly over the recording."""
     from ..analysis import speech_finder
 
-    segments = speech_finder().segments(samples)
-    plan = plan_windows(samples, segments, size, hop)
-    return [normalise(w.samples) for w in plan.windows[:limit]]
+    if segments is None:
+        segments = speech_finder().segments(samples)
+    windows = plan_windows(samples, segments, size, hop).windows
+    picks = np.unique(np.linspace(0, len(windows) - 1, min(limit, len(windows))).round())
+    return [normalise(windows[int(i)].samples) for i in picks] if windows else []
 
 
 def _items(pool: Path) -> list[tuple[str, str, PoolClip]]:
@@ -72,12 +81,15 @@ def _read(pool: Path, rel: str) -> np.ndarray:
 def whisper_rows(samples: np.ndarray, encoder: Any) -> dict[str, np.ndarray]:
     from ..spectral import spectral_features
 
+    from ..analysis import speech_finder
+
+    segments = speech_finder().segments(samples)
     out: dict[str, np.ndarray] = {}
     for name, size, hop, limit in (
         ("file", FILE_WINDOW, FILE_HOP, MAX_FILE_WINDOWS),
         ("live", LIVE_WINDOW, LIVE_HOP, MAX_LIVE_WINDOWS),
     ):
-        windows = speech_windows(samples, size, hop, limit)
+        windows = speech_windows(samples, size, hop, limit, segments)
         out[f"{name}_whisper"] = (
             np.stack([encoder.embed(w) for w in windows]) if windows else np.zeros((0, 1024))
         )
