@@ -40,6 +40,7 @@ from ..errors import ModelUnavailable
 from ..result import DetectionResult, Modality, ModelRef
 from . import analysis
 from .head import LinearHead
+from .streaming import LiveScore
 from .tracing import TracingHead
 from .voice_members import CNN_MEMBERS, CnnMember, FeatureBank, normalise_window
 
@@ -88,13 +89,6 @@ def _calibration(name: str) -> Calibration:
     return Calibration.load(path)
 
 
-@dataclass
-class LiveScore:
-    probability_ai: float
-    verdict: str
-    raw: float
-
-
 class VoiceEnsemble:
     name = "audio.ensemble"
     modality: Modality = "audio"
@@ -141,14 +135,33 @@ class VoiceEnsemble:
         return [*refs, analysis.vad_model()]
 
     # -- live ----------------------------------------------------------------------
+    def live_models(self) -> list[ModelRef]:
+        if self.fusion is None:
+            self.load()
+        refs = [
+            ModelRef(id=self.features.whisper_model_id, revision=self.features.whisper_revision)
+        ]
+        return [*refs, analysis.vad_model()]
+
     def score_live(self, speech: np.ndarray) -> LiveScore:
         """One 2 s live window's speech (VAD-joined, 16 kHz) -> calibrated score."""
         if self.fusion is None:
             self.load()
-        x = self.features.whisper_spectral(normalise_window(speech))
-        raw = float(self.live_head.logit(x[None])[0])
+        window = normalise_window(speech)
+        t0 = time.perf_counter()
+        whisper = self.features.whisper(window)
+        t1 = time.perf_counter()
+        spectral = self.features.spectral(window)
+        t2 = time.perf_counter()
+        raw = float(self.live_head.logit(np.concatenate([whisper, spectral])[None])[0])
         p = self.live_calibration.probability(raw)
-        return LiveScore(p, self.live_calibration.verdict(p), raw)
+        t3 = time.perf_counter()
+        timings = {
+            "whisper": round((t1 - t0) * 1000, 1),
+            "spectral": round((t2 - t1) * 1000, 1),
+            "head+calibration": round((t3 - t2) * 1000, 1),
+        }
+        return LiveScore(p, self.live_calibration.verdict(p), {"live head": round(p, 4)}, timings)
 
     # -- files ---------------------------------------------------------------------
     def analyse(

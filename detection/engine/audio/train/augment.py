@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ def _codec_roundtrip(x: np.ndarray, codec: str, rate: int, bitrate: int, fmt: st
     y = _resample(x, SR, rate) if rate != SR else x
     buf = io.BytesIO()
     with av.open(buf, "w", format=fmt) as out:
-        stream = out.add_stream(codec, rate=rate)
+        stream: Any = out.add_stream(codec, rate=rate)
         if bitrate:
             stream.bit_rate = bitrate
         stream.layout = "mono"

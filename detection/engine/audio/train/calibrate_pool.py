@@ -94,8 +94,8 @@ def holdout_block(
             )
     figs = roc_figures(pos_raw, neg_raw, w)
     return {
-        "n_human": int(len(neg_raw)),
-        "n_ai": int(len(pos_raw)),
+        "n_human": len(neg_raw),
+        "n_ai": len(pos_raw),
         "sources": list(sources),
         "error_rates": rates,
         "reliability": reliability,

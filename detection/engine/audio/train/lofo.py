@@ -2,9 +2,11 @@
 
 Splits (see :func:`real_split`): real speech is divided once, by source and speaker, into
 a training side, a calibration side (speakers never trained on) and a test side (the
-sources in :data:`pool_sources.HELD_OUT_REAL_SOURCES`, never trained or calibrated on). For each synthetic family F, every head is trained on the other families and the
-training real speech, then scores F and the calibration and test real speech: F is a family the model
-never saw, and the real speech comes from speakers and sources it never saw.
+sources in :data:`pool_sources.HELD_OUT_REAL_SOURCES`, never trained or calibrated on).
+For each synthetic family F, every head is trained on the other families and the
+training real speech, then scores F and the calibration and test real speech: F is a
+family the model never saw, and the real speech comes from speakers and sources it never
+saw.
 
 Fusion is learned the same way, one level down: its weights for fold F come from
 member scores that were themselves out-of-family (inner folds over the remaining
@@ -105,8 +107,8 @@ def roc_figures(
         "eer": round(best[1], 4),
         "tpr_at_fpr_0.01": round(tpr_at[0.01], 4),
         "tpr_at_fpr_0.05": round(tpr_at[0.05], 4),
-        "n_pos": int(len(pos)),
-        "n_neg": int(len(neg)),
+        "n_pos": len(pos),
+        "n_neg": len(neg),
     }
 
 

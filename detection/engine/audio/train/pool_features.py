@@ -22,15 +22,15 @@ from typing import Any
 
 import numpy as np
 
-from ..windows import plan_windows, repeat_to
+from ..windows import plan_windows
 from .augment import normalise
 from .pool_build import PoolClip, read_manifest
 
 SHARD = 50
 FILE_WINDOW, FILE_HOP = 64_600, 32_300
 LIVE_WINDOW, LIVE_HOP = 32_000, 24_000
-MAX_FILE_WINDOWS = 3
-MAX_LIVE_WINDOWS = 3
+MAX_FILE_WINDOWS = 2
+MAX_LIVE_WINDOWS = 2
 
 
 def speech_windows(
@@ -64,11 +64,23 @@ def _items(pool: Path) -> list[tuple[str, str, PoolClip]]:
         for q in queues:
             if q:
                 ordered.append(q.pop(0))
-    items = []
+    # One copy of every clip first (clean or augmented, by the clip id), then the other:
+    # a partial run still has every clip once.
+    first, second = [], []
     for clip in ordered:
-        items.append((f"{clip.clip_id}:clean", clip.clean_path, clip))
-        items.append((f"{clip.clip_id}:aug", clip.aug_path, clip))
-    return items
+        clean = (f"{clip.clip_id}:clean", clip.clean_path, clip)
+        aug = (f"{clip.clip_id}:aug", clip.aug_path, clip)
+        if _aug_first(clip):
+            first.append(aug)
+            second.append(clean)
+        else:
+            first.append(clean)
+            second.append(aug)
+    return first + second
+
+
+def _aug_first(clip: PoolClip) -> bool:
+    return int(clip.clip_id[:2], 16) % 2 == 1
 
 
 def _read(pool: Path, rel: str) -> np.ndarray:
@@ -79,9 +91,8 @@ def _read(pool: Path, rel: str) -> np.ndarray:
 
 
 def whisper_rows(samples: np.ndarray, encoder: Any) -> dict[str, np.ndarray]:
-    from ..spectral import spectral_features
-
     from ..analysis import speech_finder
+    from ..spectral import spectral_features
 
     segments = speech_finder().segments(samples)
     out: dict[str, np.ndarray] = {}
@@ -120,9 +131,7 @@ def run(kind: str, pool: Path, features: Path, only_variant_parity: bool = True)
     items = _items(pool)
     if kind == "cnn" and only_variant_parity:
         # One variant per clip (clean or augmented, by the clip id) to bound the cost.
-        items = [
-            it for it in items if it[0].endswith(":aug") == (int(it[2].clip_id[:2], 16) % 2 == 1)
-        ]
+        items = [it for it in items if it[0].endswith(":aug") == _aug_first(it[2])]
     target = features / kind
     target.mkdir(parents=True, exist_ok=True)
     encoder: Any = None
@@ -150,7 +159,7 @@ def run(kind: str, pool: Path, features: Path, only_variant_parity: bool = True)
                 rows = bank.rows(windows[0])
             for name, value in rows.items():
                 arrays[f"{key}|{name}"] = np.asarray(value, dtype=np.float32)
-        np.savez(shard.with_suffix(".tmp.npz"), **arrays)
+        np.savez(shard.with_suffix(".tmp.npz"), **arrays)  # type: ignore[arg-type]
         shard.with_suffix(".tmp.npz").replace(shard)
         print(f"{kind}: {min(start + SHARD, len(items))}/{len(items)}", flush=True)
 
@@ -158,7 +167,7 @@ def run(kind: str, pool: Path, features: Path, only_variant_parity: bool = True)
 def load(features: Path, kind: str) -> dict[str, dict[str, np.ndarray]]:
     """{item key: {feature name: array}} from every shard of ``kind``."""
     out: dict[str, dict[str, np.ndarray]] = {}
-    for shard in sorted((features / kind).glob("shard_*.npz")):
+    for shard in sorted((features / kind).glob("*shard_*.npz")):
         if shard.name.endswith(".tmp.npz"):
             continue
         with np.load(shard) as data:

@@ -25,7 +25,7 @@ import numpy as np
 from ...calibration import Calibration
 from ..head import LinearHead
 from . import calibrate_pool, heads_fit, lofo_run
-from .lofo import Item, real_split, roc_figures
+from .lofo import Item, real_split
 from .pool_sources import HELD_OUT_REAL_SOURCES
 from .tracing_fit import fit_tracing
 
@@ -74,7 +74,9 @@ def _oof(
 def _oof_windows(
     folds: Sequence[lofo_run.FoldResult], per_item: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    pos, neg, w = [], [], []
+    pos: list[float] = []
+    neg: list[float] = []
+    w: list[float] = []
     for fold in folds:
         rows = fold.window_scores if per_item == "window" else fold.live_scores
         for it, s in zip(fold.test, rows, strict=True):
@@ -95,7 +97,7 @@ def _test_real_rates(
         for it, s in zip(fold.test, fold.file_scores[member], strict=True):
             if it.label == 0 and real_split(it.clip) == "test":
                 by_source.setdefault(it.clip.source, []).append(cal.probability(float(s)))
-    out = {}
+    out: dict[str, Any] = {}
     for source, probs in sorted(by_source.items()):
         p = np.array(probs)
         out[source] = {
@@ -237,6 +239,21 @@ def train(
         }
         if kind == "files":
             report["never_trained_real_at_shipped_cut"] = _test_real_rates(cal, folds, "fusion")
+    # Each member's own calibration (its probability in ``members`` of a result).
+    for name in members:
+        pos, neg, w = _oof(folds, name)
+        cal, _a, _h = calibrate_pool.fit(pos, neg, w)
+        holdout = calibrate_pool.holdout_block(cal, pos, neg, families, {}, w)
+        summary = f"Platt on out-of-family {name} head scores (member of audio.ensemble)"
+        Calibration(
+            cal.method,
+            cal.params,
+            cal.ai_at,
+            cal.human_below,
+            cal.raw_threshold,
+            {**provenance, "summary": summary},
+            holdout,
+        ).save(out_dir / "calibration" / f"voice_{name}.json")
     # 4. Source tracing.
     tracing, tracing_report = fit_tracing([it for it in pool_items if it.label == 1])
     tracing = type(tracing)(
@@ -259,6 +276,3 @@ def pooled_summary(report: dict[str, Any]) -> str:
     files = report["lofo_files"]["pooled"]
     live = report["lofo_live"]["pooled"]
     return f"files {files}; live {live}"
-
-
-__all__ = ["train", "roc_figures"]

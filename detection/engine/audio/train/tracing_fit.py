@@ -98,7 +98,7 @@ def fit_tracing(items: Sequence[Item]) -> tuple[TracingHead, dict[str, Any]]:
     head = TracingHead(families, mean, scale, coef, intercept, temperature)
     report = {
         "families": len(families),
-        "clips": int(len(y)),
+        "clips": len(y),
         "top1_accuracy_out_of_fold": round(accuracy, 4),
         "expected_calibration_error": round(float(ece), 4),
         "reliability": bins,
