@@ -33,7 +33,7 @@ def real_speech(seconds: float) -> np.ndarray:
 
     paths: list[Path] = sorted(POCKETSPHINX.glob("*.wav"))
     if not paths:
-        from detection.engine.audio.dataset import read_manifest
+        from detection.engine.audio.train.dataset import read_manifest
 
         paths = [c.path for c in read_manifest() if c.label == 0][:12]
     if not paths:

@@ -48,6 +48,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     from detection.engine import registry
+    from detection.engine import settings as engine_settings
 
     images = sample_images(args.images)
     t0 = time.perf_counter()
@@ -55,13 +56,14 @@ def main() -> None:
     detector.detect(images[0])  # warm-up: first pass allocates onnxruntime's buffers
     print(f"load + warm-up: {time.perf_counter() - t0:.1f} s")
     print(
-        f"workers={os.environ.get('DETECTION_IMAGE_WORKERS', os.cpu_count())} "
-        f"threads={os.environ.get('DETECTION_IMAGE_THREADS', '1')} cpus={os.cpu_count()} "
+        f"workers={engine_settings.current().image.parallel_passes()} "
+        f"threads={engine_settings.current().image.threads} cpus={os.cpu_count()} "
         f"images={len(images)}"
     )
     stages: dict[str, list[float]] = {}
     for label, batch in (("batch 1", 1), ("batch 16", 16)):
         os.environ["DETECTION_IMAGE_MAX_BATCH"] = str(batch)
+        engine_settings.use(None)  # the engine reads its settings again
         elapsed = []
         for _ in range(args.repeat):
             start = time.perf_counter()

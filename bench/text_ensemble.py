@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def texts(n: int) -> list[str]:
-    from detection.engine.text import corpus
+    from detection.engine.text.train import dataset
 
-    modern = [it.text for it in corpus.assistant_style_items() if it.holdout]
-    news = [it.text for it in corpus.fdg_items(None, 0, 10) if it.source.startswith("fdg_xsum")]
+    modern = [it.text for it in dataset.assistant_style_items() if it.holdout]
+    news = [it.text for it in dataset.fdg_items(None, 0, 10) if it.source.startswith("fdg_xsum")]
     mixed = [t for pair in zip(modern, news, strict=False) for t in pair] or modern
     if len(mixed) < n:
         sys.exit(f"only {len(mixed)} held-out texts found")
@@ -57,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from detection.engine.text.ensemble import TextEnsembleDetector
-    from detection.engine.text.ensemble_run import zero_shot_detector
+    from detection.engine.text.train.run import zero_shot_detector
 
     sample = texts(args.texts)
     words = statistics.mean(len(t.split()) for t in sample)

@@ -8,7 +8,7 @@ window loudness-normalised as in training):
 - ``spectral``: a linear head on MFCC / LFCC / spectral-contrast statistics, every window;
 - anti-spoofing networks (RawGAT-ST, AASIST, AASIST-L), when the shipped fusion uses
   them: a linear head on the vector before each network's last layer, on at most
-  ``CNN_WINDOWS`` windows spread over the recording (they cost ~1-2 s a window on a CPU).
+  ``DETECTION_AUDIO_CNN_WINDOWS`` windows spread over the recording (they cost ~1-2 s a window on a CPU).
 
 The fused raw score is ``fusion.coef . member scores + intercept`` (weights from
 ``heads/voice_fusion.json``, learned on out-of-family member scores); ``calibration/
@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import settings
 from ..base import DetectorInput, Progress
 from ..calibration import Calibration
 from ..errors import ModelUnavailable
@@ -49,7 +50,6 @@ HEADS = HERE / "heads"
 CALIBRATION = HERE / "calibration"
 FILE_WINDOW = analysis.FILE_WINDOW
 FILE_HOP = analysis.FILE_WINDOW  # no overlap: the heads read each window on its own
-CNN_WINDOWS = 1
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,8 @@ class VoiceEnsemble:
         for name, head in self.heads.items():
             window_logits[name] = head.logit(np.stack(window_feats[head.feature]))
             scores[name] = float(np.mean(window_logits[name]))
-        picks = np.unique(np.linspace(0, n - 1, min(CNN_WINDOWS, n)).round().astype(int))
+        budget = settings.current().audio.cnn_windows
+        picks = np.unique(np.linspace(0, n - 1, min(budget, n)).round().astype(int))
         for k, (name, cnn) in enumerate(self.cnns.items()):
             t = time.perf_counter()
             scores[name] = float(np.mean([cnn.score(windows[i]) for i in picks]))

@@ -8,7 +8,6 @@ two outputs: the 512-d projected image embedding and the last hidden state (197 
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import settings
 from ..errors import ModelUnavailable
 from ..result import ModelRef
 from ..weights import module_available, packaged_file, sha256_file
@@ -39,12 +39,12 @@ def probe() -> None:
 
 def ort_threads() -> int:
     """onnxruntime threads inside one forward pass (DETECTION_IMAGE_THREADS, default 1)."""
-    return max(1, int(os.environ.get("DETECTION_IMAGE_THREADS", "1")))
+    return settings.current().image.threads
 
 
 def parallel_passes() -> int:
     """Forward passes run at once (DETECTION_IMAGE_WORKERS, default one per core)."""
-    return max(1, int(os.environ.get("DETECTION_IMAGE_WORKERS", str(os.cpu_count() or 1))))
+    return settings.current().image.parallel_passes()
 
 
 @dataclass

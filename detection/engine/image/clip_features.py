@@ -7,7 +7,6 @@ one forward pass (their crops are stacked, at most ``MAX_CROPS`` per image).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,14 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from .. import settings
 from . import canonical
 from .clip_encoder import ClipEncoder
 
-DEFAULT_MAX_BATCH = 16
-
 
 def max_batch() -> int:
-    return max(1, int(os.environ.get("DETECTION_IMAGE_MAX_BATCH", DEFAULT_MAX_BATCH)))
+    return settings.current().image.max_batch
 
 
 @dataclass

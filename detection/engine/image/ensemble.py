@@ -13,12 +13,12 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from ..base import DetectorInput, DetectViaBatch
 from ..result import DetectionResult
 from ..voting import VOTING_METHODS, VotingMethod, vote
@@ -41,15 +41,6 @@ def probe() -> None:
     probe_provenance()
 
 
-def _env_weights() -> dict[str, float]:
-    spec = os.environ.get("DETECTION_IMAGE_WEIGHTS", "")
-    weights = {}
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        name, _, value = part.partition("=")
-        weights[name.strip()] = float(value)
-    return weights
-
-
 class ImageEnsemble(DetectViaBatch):
     name = "image.ensemble"
     modality = "image"
@@ -70,7 +61,7 @@ class ImageEnsemble(DetectViaBatch):
         options = options or {}
         method = (
             options.get("voting")
-            or os.environ.get("DETECTION_IMAGE_VOTING")
+            or settings.current().image.voting
             or (self.config.get("method", "weighted"))
         )
         if method not in VOTING_METHODS:
@@ -78,7 +69,7 @@ class ImageEnsemble(DetectViaBatch):
 
             raise InputRejected(f"unknown voting method {method!r}; use one of {VOTING_METHODS}")
         weights = {**self.config.get("weights", {}), self.provenance.name: PROVENANCE_WEIGHT}
-        weights.update(_env_weights())
+        weights.update(settings.current().image.weights)
         given = options.get("weights") or {}
         if not isinstance(given, Mapping):
             from ..errors import InputRejected

@@ -14,18 +14,15 @@ below apply the same way at upload time and in the worker:
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .. import settings
 from ..errors import InputRejected
 from ..sniff import sniff
-
-DEFAULT_MAX_PIXELS = 50_000_000
-DEFAULT_MIN_SIDE = 64
 
 # Extensions a user's file name may carry, and the sniffed content type each one means.
 _EXTENSIONS = {
@@ -51,11 +48,11 @@ _FORMATS = {
 
 
 def max_pixels() -> int:
-    return int(os.environ.get("DETECTION_IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    return settings.current().image.max_pixels
 
 
 def min_side() -> int:
-    return int(os.environ.get("DETECTION_IMAGE_MIN_SIDE", DEFAULT_MIN_SIDE))
+    return settings.current().image.min_side
 
 
 @dataclass

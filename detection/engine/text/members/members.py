@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 
 from ...calibration import Calibration
+from ..criteria import SCORE_NAMES, raw_score, scores_from_sums
 from ..evidence import build_evidence
 from ..lengths import LengthCalibrations
-from ..scores import SCORE_NAMES, raw_score, scores_from_sums
-from ..scoring import TokenStats
+from ..token_stats import TokenStats
 from .base import MemberOutput, SentenceScore, load_calibration, logit
 from .extractors import Arrays
 from .linear import head_raw
@@ -89,9 +89,9 @@ class ZeroShotMember(Member):
     @property
     def calibration(self) -> Calibration:
         if self._calibration is None:
-            from ..choices import TextSettings
+            from ...settings import current
 
-            path = self._path or TextSettings.from_env().calibration_path
+            path = self._path or current().text.calibration_path
             self._calibration = load_calibration(self.name, path)
         return self._calibration
 

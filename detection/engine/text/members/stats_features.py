@@ -18,7 +18,7 @@ import itertools
 
 import numpy as np
 
-from ..scores import scores_from_sums
+from ..criteria import scores_from_sums
 from ..sentences import split_sentences
 
 LL_BINS = (-0.1, -1.0, -3.0, -6.0)  # edges, high to low: (>-0.1], (-1,-0.1], ...

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from detection.engine.audio.dataset import data_dir
+from detection.engine.audio.train.dataset import data_dir
 
 POCKETSPHINX = Path("/usr/share/pocketsphinx/test/data/librivox")
 # A LibriVox reading shipped by Debian's pocketsphinx-testdata (16 kHz, 3.3 s).

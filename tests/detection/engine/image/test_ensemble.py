@@ -106,16 +106,14 @@ def test_conclusive_c2pa_overrides_the_learned_detectors(
     assert "trainedAlgorithmicMedia" in result.evidence["override"]
 
 
-def test_voting_method_comes_from_options_then_environment(
-    ensemble: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_voting_method_comes_from_options_then_environment(ensemble: Any, engine_env: Any) -> None:
     photo = SKLEARN / "flower.jpg"
     assert (
         ensemble.detect(photo, options={"voting": "unanimous"}).evidence["voting"]["method"]
         == "unanimous"
     )
-    monkeypatch.setenv("DETECTION_IMAGE_VOTING", "majority")
-    monkeypatch.setenv("DETECTION_IMAGE_WEIGHTS", "image.clip=1,image.patch=0")
+    engine_env(DETECTION_IMAGE_VOTING="majority")
+    engine_env(DETECTION_IMAGE_WEIGHTS="image.clip=1,image.patch=0")
     result = ensemble.detect(photo)
     assert result.evidence["voting"]["method"] == "majority"
     assert result.evidence["voting"]["voters"] == ["image.clip"]
@@ -124,9 +122,9 @@ def test_voting_method_comes_from_options_then_environment(
 
 
 def test_batch_is_bounded_and_matches_single_images(
-    ensemble: Any, photo_results: list[Any], monkeypatch: pytest.MonkeyPatch
+    ensemble: Any, photo_results: list[Any], monkeypatch: pytest.MonkeyPatch, engine_env: Any
 ) -> None:
-    monkeypatch.setenv("DETECTION_IMAGE_MAX_BATCH", "2")
+    engine_env(DETECTION_IMAGE_MAX_BATCH="2")
     encoder = clip_encoder.shared_encoder()
     rows: list[int] = []
     real_encode = encoder.encode

@@ -8,6 +8,7 @@ import sys
 import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -68,8 +69,8 @@ def test_decompression_bomb_is_rejected_before_decoding(tmp_path: Path) -> None:
         validate_upload(bomb)
 
 
-def test_pixel_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DETECTION_IMAGE_MAX_PIXELS", "100000")
+def test_pixel_limit_is_configurable(tmp_path: Path, engine_env: Any) -> None:
+    engine_env(DETECTION_IMAGE_MAX_PIXELS="100000")
     with pytest.raises(InputRejected, match="megapixels"):
         validate_upload(SKLEARN / "china.jpg")
 

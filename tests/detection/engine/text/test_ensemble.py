@@ -7,8 +7,8 @@ import json
 import pytest
 
 from detection.engine.errors import InputRejected
-from detection.engine.text import corpus
 from detection.engine.text.members.base import calibration_path
+from detection.engine.text.train import dataset
 
 pytestmark = pytest.mark.model
 
@@ -32,12 +32,12 @@ def ensemble(detector):
 def held_out(fastdetectgpt) -> dict[str, list[str]]:
     """Held-out texts never trained or calibrated on: modern assistant prose (committed)
     and Fast-DetectGPT human news / GPT-4 news (the zero-shot hold-out pairs)."""
-    modern = [it.text for it in corpus.assistant_style_items() if it.holdout]
-    fdg = [it for it in corpus.fdg_items(fastdetectgpt, 0, 10) if it.source == "fdg_xsum_gpt-4"]
+    modern = [it.text for it in dataset.assistant_style_items() if it.holdout]
+    fdg = [it for it in dataset.fdg_items(fastdetectgpt, 0, 10) if it.source == "fdg_xsum_gpt-4"]
     return {
         "modern_ai": modern[:3],
         "gpt4_ai": [it.text for it in fdg if it.label == 1][:2],
-        "human": [it.text for it in corpus.fdg_items(fastdetectgpt, 0, 10) if it.label == 0][:3],
+        "human": [it.text for it in dataset.fdg_items(fastdetectgpt, 0, 10) if it.label == 0][:3],
     }
 
 

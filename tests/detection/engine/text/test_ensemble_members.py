@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from detection.engine.text import corpus
 from detection.engine.text.members.base import calibration_path
+from detection.engine.text.train import dataset
 
 pytestmark = pytest.mark.model
 
@@ -17,7 +17,7 @@ def _trained(member: str) -> None:
 
 @pytest.fixture(scope="module")
 def modern_text() -> str:
-    return next(it.text for it in corpus.assistant_style_items() if it.holdout)
+    return next(it.text for it in dataset.assistant_style_items() if it.holdout)
 
 
 def _check(result, name: str) -> None:

@@ -9,7 +9,7 @@ log-probabilities log q(.) and the observer's probabilities p(.) at that positio
 - ``var``  = sum_v p(v) (log q(v))^2 - xent^2   variance of log q under p
 
 Binoculars and the analytic Fast-DetectGPT criterion are both ratios of sums of these
-three numbers (see ``scores.py``), so they are computed once per token and then summed
+three numbers (see ``criteria.py``), so they are computed once per token and then summed
 over a whole text, a window or a sentence.
 
 Speed on a CPU: the head (hidden x 262k vocabulary) is ~60 % of Gemma 3 270M's
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .. import settings
 from .fastpath import fuse_gemma_norms
 from .lm import LanguageModel
 from .windows import Window, plan_windows
@@ -115,7 +115,7 @@ def _stats_two_models_eager(
 
 def compiler_available() -> bool:
     # Inductor writes C++ and needs a compiler; without one, eager mode is used.
-    return shutil.which(os.environ.get("CXX", "g++")) is not None
+    return shutil.which(settings.current().cxx) is not None
 
 
 class Scorer:

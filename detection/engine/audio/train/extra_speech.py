@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..weights import cache_dir
+from ...weights import cache_dir
 from .dataset import Clip
 
 SENTENCES = (

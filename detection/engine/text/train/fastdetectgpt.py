@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..weights import PROJECT_ROOT
+from ...weights import PROJECT_ROOT
 
 FILES = (
     "xsum_davinci",

@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputRejected
-from ..metrics import auroc
-from . import corpus
+from ...errors import InputRejected
+from ...metrics import auroc
+from ..features import BOTH_ID, FEATURE_SETS, WindowFeatures, select
+from ..head import LinearHead
+from . import windowing
 from .dataset import Clip
-from .features import BOTH_ID, FEATURE_SETS, WindowFeatures, select
-from .head import LinearHead
 
 STREAM_LIMIT = 4  # 2 s windows kept per clip (evenly spread)
 CACHE_KEY = "head-features-v1"
@@ -53,7 +53,7 @@ def extract(
     clips: Sequence[Clip], say: Callable[[str], None] = print
 ) -> tuple[list[ClipFeatures], list[str]]:
     """Features of every clip (cached); clips that cannot be analysed are skipped and noted."""
-    cache = corpus.Cache(f"{CACHE_KEY}-s{STREAM_LIMIT}")
+    cache = windowing.Cache(f"{CACHE_KEY}-s{STREAM_LIMIT}")
     features: WindowFeatures | None = None
     items: list[ClipFeatures] = []
     skipped: list[str] = []
@@ -62,7 +62,7 @@ def extract(
         def compute(clip: Clip = clip) -> dict[str, np.ndarray]:
             nonlocal features
             features = features or WindowFeatures(BOTH_ID)
-            windows = corpus.clip_windows(clip.path, stream_limit=STREAM_LIMIT)
+            windows = windowing.clip_windows(clip.path, stream_limit=STREAM_LIMIT)
             wf, sf = features.parts_of(windows.file)
             ws, ss = features.parts_of(windows.stream)
             return {"wf": wf, "sf": sf, "ws": ws, "ss": ss}

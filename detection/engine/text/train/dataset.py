@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from ..weights import PROJECT_ROOT, cache_dir
-from .dataset import DEFAULT_DATA_DIR, FILES, holdout_pairs
-from .limits import count_words, normalise
+from ...weights import PROJECT_ROOT, cache_dir
+from ..limits import count_words, normalise
+from .fastdetectgpt import DEFAULT_DATA_DIR, FILES, holdout_pairs
 
-DATA_DIR = Path(__file__).with_name("data")
+TEXT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = TEXT_DIR / "data"
 HOLDOUT_SHARE = 0.35
 MAX_WORDS = 130  # longer texts are cut at a sentence end near here (keeps scoring cheap)
 MIN_WORDS = 40  # the detector's own minimum (limits.MIN_WORDS)
@@ -276,7 +277,7 @@ def smollm2_items() -> list[Item]:
 
 
 def zero_shot_split() -> tuple[float, int]:
-    calibration = Path(__file__).with_name("calibration") / "zero_shot.json"
+    calibration = TEXT_DIR / "calibration" / "zero_shot.json"
     if calibration.is_file():
         split = json.loads(calibration.read_text()).get("provenance", {}).get("split", {})
         if "holdout_fraction" in split and "seed" in split:

@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from ..calibration import Calibration
-from ..errors import InputRejected
-from ..metrics import auroc, confusion, fit_platt, threshold_at_fpr
-from . import corpus
+from ...calibration import Calibration
+from ...errors import InputRejected
+from ...metrics import auroc, confusion, fit_platt, threshold_at_fpr
+from ..detector import WindowDetector
+from . import windowing
 from .dataset import Clip
-from .detector import WindowDetector
 
 FPR = 0.05  # at most this share of real clips called "ai" on the calibration split
 FNR = 0.05  # at most this share of synthetic clips called "human"
@@ -46,13 +46,13 @@ def score_clips(
     cache_key: str,
     say: Callable[[str], None] = print,
 ) -> tuple[list[Scored], list[str]]:
-    cache = corpus.Cache(f"scores-{cache_key}-s{STREAM_LIMIT}")
+    cache = windowing.Cache(f"scores-{cache_key}-s{STREAM_LIMIT}")
     scored: list[Scored] = []
     skipped: list[str] = []
     for i, clip in enumerate(clips):
 
         def compute(clip: Clip = clip) -> dict[str, np.ndarray]:
-            windows = corpus.clip_windows(clip.path, stream_limit=STREAM_LIMIT)
+            windows = windowing.clip_windows(clip.path, stream_limit=STREAM_LIMIT)
             return {
                 "file_raws": detector.score_windows(windows.file),
                 "stream_raws": detector.score_windows(windows.stream),
@@ -217,8 +217,8 @@ def fit_ensemble(
     provenance: dict[str, Any],
 ) -> dict[str, Any]:
     """Weights from each member's calibration-split AUROC; cuts on the fused probability."""
-    from ..result import DetectionResult
-    from ..voting import vote
+    from ...result import DetectionResult
+    from ...voting import vote
 
     weights: dict[str, float] = {}
     for name, cal in file_cals.items():

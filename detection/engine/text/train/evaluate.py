@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from ..metrics import auroc, confusion, tpr_at_fpr
-from ..result import DetectionResult
-from .corpus import Item
-from .fusion_model import FUSION_METHODS
+from ...metrics import auroc, confusion, tpr_at_fpr
+from ...result import DetectionResult
+from ..fusion_model import FUSION_METHODS
+from .dataset import Item
 
 
 @dataclass

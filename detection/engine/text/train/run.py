@@ -10,24 +10,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .corpus import Item
-from .ensemble import TextEnsembleDetector
-from .ensemble_eval import Scored
-from .ensemble_train import Log, featurize
-from .fusion_model import FUSION_METHODS, LearnedFusion
-from .members.extractors import (
+from ..ensemble import TextEnsembleDetector
+from ..fusion_model import FUSION_METHODS, LearnedFusion
+from ..members.extractors import (
     Arrays,
     EmbeddingExtractor,
     Extractor,
     LmStatsExtractor,
     StyleExtractor,
 )
-from .members.members import Member
+from ..members.members import Member
+from .dataset import Item
+from .evaluate import Scored
+from .fit import Log, featurize
 
 
 def zero_shot_detector() -> Any:
     """A zero-shot detector with its models loaded (its calibration is not needed here)."""
-    from .zero_shot import ZeroShotTextDetector
+    from ..zero_shot import ZeroShotTextDetector
 
     detector = ZeroShotTextDetector()
     detector.load_models()

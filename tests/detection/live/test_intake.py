@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detection.live.scheduling import SAMPLE_RATE, AudioWindower, DropOldestQueue, FrameSampler
+from detection.live.intake import SAMPLE_RATE, AudioWindower, DropOldestQueue, FrameSampler
 
 
 def test_sampler_keeps_two_frames_a_second_of_a_30_fps_camera() -> None:

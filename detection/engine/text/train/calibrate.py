@@ -4,7 +4,7 @@
 
 1. Score every text of the six files once (truncated to ``max_tokens`` tokens), keeping
    per-token statistics, so scores of shorter prefixes come for free.
-2. Split by pair index (``dataset.py``): the hold-out pairs are never used to fit.
+2. Split by pair index (``fastdetectgpt.py``): the hold-out pairs are never used to fit.
 3. On the calibration split (full length), choose the raw score: Binoculars, Fast-DetectGPT, or a
    logistic combination of both if its 5-fold (grouped by pair) cross-validated AUROC
    beats the better single score by more than 0.005.
@@ -26,14 +26,14 @@ from typing import Any
 
 import numpy as np
 
-from ..calibration import Calibration
-from ..metrics import auroc as _auroc
-from ..metrics import confusion, fit_platt, threshold_at_fpr, tpr_at_fpr
-from .dataset import FILES, Sample, check_no_leak, holdout_pairs, load_samples
-from .lengths import LengthCalibrations
-from .limits import check_text
-from .scores import SCORE_NAMES, prefix_scores, raw_score
-from .zero_shot import ZeroShotTextDetector
+from ...calibration import Calibration
+from ...metrics import auroc as _auroc
+from ...metrics import confusion, fit_platt, threshold_at_fpr, tpr_at_fpr
+from ..criteria import SCORE_NAMES, prefix_scores, raw_score
+from ..lengths import LengthCalibrations
+from ..limits import check_text
+from ..zero_shot import ZeroShotTextDetector
+from .fastdetectgpt import FILES, Sample, check_no_leak, holdout_pairs, load_samples
 
 HUMAN_CUT_AI_QUANTILE = 0.05
 # Lengths (tokens) at which the mapping and cuts are fitted again; see ``lengths.py``.

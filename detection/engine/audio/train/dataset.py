@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..weights import PROJECT_ROOT, weights_dir
+from ...weights import PROJECT_ROOT, weights_dir
 
 SPLITS = ("train", "calibration", "test")
 

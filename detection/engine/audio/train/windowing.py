@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..weights import cache_dir
-from . import analysis
-from .streaming import STREAM_HOP, STREAM_WINDOW
-from .windows import MIN_SPEECH_SAMPLES, speech_only, window_starts
+from ...weights import cache_dir
+from .. import analysis
+from ..streaming import STREAM_HOP, STREAM_WINDOW
+from ..windows import MIN_SPEECH_SAMPLES, speech_only, window_starts
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import InputRejected
-from .corpus import Item
-from .limits import check_text
+from ...errors import InputRejected
+from ..limits import check_text
+from .dataset import Item
 
 
 def _item(text: object, label: object, source: str, domain: str, group: str) -> Item | None:
