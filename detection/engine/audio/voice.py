@@ -8,7 +8,8 @@ window loudness-normalised as in training):
 - ``spectral``: a linear head on MFCC / LFCC / spectral-contrast statistics, every window;
 - anti-spoofing networks (RawGAT-ST, AASIST, AASIST-L), when the shipped fusion uses
   them: a linear head on the vector before each network's last layer, on at most
-  ``DETECTION_AUDIO_CNN_WINDOWS`` windows spread over the recording (they cost ~1-2 s a window on a CPU).
+  ``DETECTION_AUDIO_CNN_WINDOWS`` windows spread over the recording (~1-3 s a window on
+  a CPU).
 
 The fused raw score is ``fusion.coef . member scores + intercept`` (weights from
 ``heads/voice_fusion.json``, learned on out-of-family member scores); ``calibration/
