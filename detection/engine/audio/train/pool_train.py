@@ -39,6 +39,7 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
 SINGLE = ("whisper", "spectral", "rawgat", "aasist", "aasist_l", "rawgat_zs", "aasist_zs")
 HEAD_C = 0.05
 MIN_GAIN = 0.005  # pooled AUROC a costlier member set must add to be shipped
+MIN_CNN_ITEMS = 300  # below this many recordings with CNN features, CNN members are not compared
 
 
 def _families(items: Sequence[Item]) -> list[str]:
@@ -136,25 +137,37 @@ def train(
         },
     }
     # 1. Single members and candidate fusions, leave one family out, on the CNN subset.
-    single: dict[str, Any] = {}
-    for member in SINGLE:
-        folds = lofo(with_cnn, (member,), live=False, log=log)
-        single[member] = lofo_run.figures(folds, member)["pooled"]
-        log(f"{member}: {single[member]}")
-    report["members_alone_cnn_subset"] = single
-    compared: dict[str, Any] = {}
-    for name, members in CANDIDATES.items():
-        folds = lofo(with_cnn, members, live=False, log=log)
-        compared[name] = lofo_run.figures(folds, "fusion")["pooled"]
-        log(f"{name}: {compared[name]}")
-    report["fusions_cnn_subset"] = compared
-    base = compared["whisper+spectral"]["auroc"]
-    best_name = max(
-        CANDIDATES,
-        key=lambda k: compared[k]["auroc"] - (0 if k == "whisper+spectral" else MIN_GAIN),
+    cnn_ok = len(with_cnn) >= MIN_CNN_ITEMS
+    compare_on = with_cnn if cnn_ok else items
+    singles = SINGLE if cnn_ok else ("whisper", "spectral")
+    candidates = CANDIDATES if cnn_ok else {"whisper+spectral": CANDIDATES["whisper+spectral"]}
+    report["cnn_comparison"] = (
+        f"on the {len(with_cnn)} recordings with anti-spoofing features"
+        if cnn_ok
+        else f"not run: anti-spoofing features exist for {len(with_cnn)} recordings only "
+        f"(fewer than {MIN_CNN_ITEMS}); members compared on all recordings"
     )
-    if compared[best_name]["auroc"] < base + MIN_GAIN:
-        best_name = "whisper+spectral"
+    single: dict[str, Any] = {}
+    for member in singles:
+        folds = lofo(compare_on, (member,), live=False, log=log)
+        single[member] = lofo_run.figures(folds, member)
+        log(f"{member}: {single[member]['pooled']}")
+    report["members_alone"] = single
+    compared: dict[str, Any] = {}
+    best_name = "whisper+spectral"
+    if len(candidates) > 1:
+        for name, candidate in candidates.items():
+            folds = lofo(compare_on, candidate, live=False, log=log)
+            compared[name] = lofo_run.figures(folds, "fusion")["pooled"]
+            log(f"{name}: {compared[name]}")
+        base = compared["whisper+spectral"]["auroc"]
+        best_name = max(
+            candidates,
+            key=lambda k: compared[k]["auroc"] - (0 if k == "whisper+spectral" else MIN_GAIN),
+        )
+        if compared[best_name]["auroc"] < base + MIN_GAIN:
+            best_name = "whisper+spectral"
+    report["fusions_compared"] = compared
     members = CANDIDATES[best_name]
     report["shipped_members"] = list(members)
     pool_items = with_cnn if any(m not in ("whisper", "spectral") for m in members) else items
@@ -176,7 +189,8 @@ def train(
     written: dict[str, Any] = {}
     for name in members:
         kind, feature = lofo_run.FILE_MEMBERS[name]
-        head = heads_fit.fit_head(lofo_run._mean_rows(train_items, feature), feature, HEAD_C)
+        c = lofo_run.C_BY_FEATURE.get(feature, HEAD_C)
+        head = heads_fit.fit_head(lofo_run._mean_rows(train_items, feature), feature, c)
         head = LinearHead(
             head.feature, head.mean, head.scale, head.coef, head.intercept, provenance
         )
