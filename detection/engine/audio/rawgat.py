@@ -21,6 +21,10 @@ WEIGHTS = PinnedFile(
 )
 
 
+# For ``manage.py fetch_weights`` (a dict of name -> pinned file, like aasist_weights).
+ALL_WEIGHTS = {"RawGAT-ST": WEIGHTS}
+
+
 def probe() -> None:
     """Torch-free: the pinned checkpoint is present with the right checksum."""
     require_file(WEIGHTS)

@@ -6,6 +6,8 @@ window loudness-normalised as in training):
 
 - ``whisper``: a linear head on Whisper-base encoder mean/std, every window;
 - ``spectral``: a linear head on MFCC / LFCC / spectral-contrast statistics, every window;
+- ``families``: a multinomial head over real speech and each training family on both
+  feature sets (its score: log-odds of "not real"), every window;
 - anti-spoofing networks (RawGAT-ST, AASIST, AASIST-L), when the shipped fusion uses
   them: a linear head on the vector before each network's last layer, on at most
   ``DETECTION_AUDIO_CNN_WINDOWS`` windows spread over the recording (~1-3 s a window on
@@ -44,7 +46,14 @@ from . import analysis
 from .head import LinearHead
 from .streaming import LiveScore
 from .tracing import TracingHead
-from .voice_members import CNN_MEMBERS, CnnMember, FeatureBank, normalise_window
+from .voice_members import (
+    CNN_MEMBERS,
+    FAMILY_FEATURE,
+    CnnMember,
+    FamilyHead,
+    FeatureBank,
+    normalise_window,
+)
 
 HERE = Path(__file__).resolve().parent
 HEADS = HERE / "heads"
@@ -103,8 +112,8 @@ class VoiceEnsemble:
             if self.fusion is not None:
                 return
             fusion = Fusion.load()
-            self.heads = {
-                m: LinearHead.load(HEADS / f"voice_{m}.json")
+            self.heads: dict[str, LinearHead | FamilyHead] = {
+                m: (FamilyHead if m == "families" else LinearHead).load(HEADS / f"voice_{m}.json")
                 for m in fusion.members
                 if m not in CNN_MEMBERS
             }
@@ -188,8 +197,12 @@ class VoiceEnsemble:
                 progress(0.05 + 0.9 * (i + 1) / steps, f"window {i + 1}/{n}")
         window_logits: dict[str, np.ndarray] = {}
         scores: dict[str, float] = {}
+        matrices = {k: np.stack(v) for k, v in window_feats.items()}
+        matrices[FAMILY_FEATURE] = np.concatenate(
+            [matrices["file_whisper"], matrices["file_spectral"]], axis=1
+        )
         for name, head in self.heads.items():
-            window_logits[name] = head.logit(np.stack(window_feats[head.feature]))
+            window_logits[name] = head.logit(matrices[head.feature])
             scores[name] = float(np.mean(window_logits[name]))
         budget = settings.current().audio.cnn_windows
         picks = np.unique(np.linspace(0, n - 1, min(budget, n)).round().astype(int))

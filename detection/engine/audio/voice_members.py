@@ -16,9 +16,12 @@ import numpy as np
 from ..result import ModelRef
 from .head import LinearHead
 from .limits import SAMPLE_RATE
+from .tracing import TracingHead
 from .windows import repeat_to
 
 CNN_MEMBERS = ("rawgat", "aasist", "aasist_l")
+REAL_CLASS = "~real"  # the real-speech class of the family head
+FAMILY_FEATURE = "file_whisper+file_spectral"
 CNN_INPUT = 64_600
 NORMALISE_RMS_DB = -26.0
 
@@ -38,6 +41,31 @@ def normalise_window(x: np.ndarray, rms_db: float = NORMALISE_RMS_DB) -> np.ndar
     if peak > 0.99:
         y *= 0.99 / peak
     return y.astype(np.float32)
+
+
+class FamilyHead:
+    """The ``families`` member: a multinomial head over real speech and every training
+    family (Whisper + spectral features of a window); its score is log P(not real) /
+    P(real). Stored in the tracing head's format, with the real class among the classes."""
+
+    def __init__(self, tracing: TracingHead, feature: str = FAMILY_FEATURE) -> None:
+        if REAL_CLASS not in tracing.families:
+            raise ValueError(f"a family head needs the {REAL_CLASS!r} class")
+        self.tracing = tracing
+        self.feature = feature
+        self._real = tracing.families.index(REAL_CLASS)
+
+    def logit(self, features: np.ndarray) -> np.ndarray:
+        p = self.tracing.probabilities(np.atleast_2d(features))[:, self._real]
+        p = np.clip(p, 1e-9, 1 - 1e-9)
+        return np.log1p(-p) - np.log(p)
+
+    def save(self, path: Path) -> None:
+        self.tracing.save(path)
+
+    @classmethod
+    def load(cls, path: Path) -> FamilyHead:
+        return cls(TracingHead.load(path))
 
 
 class FeatureBank:

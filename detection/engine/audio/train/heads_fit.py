@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..head import LinearHead
+from ..tracing import TracingHead
+from ..voice_members import REAL_CLASS, FamilyHead
 from .lofo import Item, family_weights
 
 DEFAULT_C = 0.05
@@ -49,7 +51,30 @@ def fit_head(items: Sequence[Item], feature: str, c: float = DEFAULT_C) -> Linea
     )
 
 
-def file_scores(head: LinearHead, items: Sequence[Item], feature: str) -> np.ndarray:
+def fit_family_head(items: Sequence[Item], feature: str, c: float = DEFAULT_C) -> FamilyHead:
+    """Multinomial head over real speech and every training family; its score is the
+    log-odds of "not real". Learning each family as its own class keeps the directions
+    that separate one family from real speech apart, where a binary head averages them."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.stack([np.atleast_2d(it.feats[feature]).mean(0) for it in items])
+    labels = np.array([REAL_CLASS if it.label == 0 else it.group for it in items])
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0) + 1e-6
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    model.fit((x - mean) / scale, labels)
+    tracing = TracingHead(
+        families=[str(k) for k in model.classes_],
+        mean=mean,
+        scale=scale,
+        coef=model.coef_.astype(np.float64),
+        intercept=model.intercept_.astype(np.float64),
+        temperature=1.0,
+    )
+    return FamilyHead(tracing, feature)
+
+
+def file_scores(head: LinearHead | FamilyHead, items: Sequence[Item], feature: str) -> np.ndarray:
     """Mean window logit per recording (0 for a recording without windows)."""
     out = np.zeros(len(items))
     for i, it in enumerate(items):
@@ -59,7 +84,9 @@ def file_scores(head: LinearHead, items: Sequence[Item], feature: str) -> np.nda
     return out
 
 
-def window_scores(head: LinearHead, items: Sequence[Item], feature: str) -> list[np.ndarray]:
+def window_scores(
+    head: LinearHead | FamilyHead, items: Sequence[Item], feature: str
+) -> list[np.ndarray]:
     return [
         head.logit(np.atleast_2d(it.feats[feature])) if len(it.feats[feature]) else np.zeros(0)
         for it in items

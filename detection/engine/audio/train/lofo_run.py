@@ -26,6 +26,7 @@ from .pool_features import load
 FILE_MEMBERS: dict[str, tuple[str, str]] = {
     "whisper": ("head", "file_whisper"),
     "spectral": ("head", "file_spectral"),
+    "families": ("multiclass", "file_whisper+file_spectral"),
     "aasist": ("head", "cnn_aasist"),
     "aasist_l": ("head", "cnn_aasist_l"),
     "rawgat": ("head", "cnn_rawgat"),
@@ -37,7 +38,7 @@ LIVE_FEATURE = "live_whisper_spectral"
 # (those whose name hashes even), before the full evaluation: AUROC changed by < 0.02
 # across C = 0.005-1 for the Whisper head; the spectral head preferred the smallest C.
 C_BY_FEATURE = {"file_whisper": 0.05, "file_spectral": 0.005}
-INNER_FOLDS = 4
+INNER_FOLDS = 3
 
 
 def load_items(pool: Path, features: Path) -> list[Item]:
@@ -53,6 +54,9 @@ def load_items(pool: Path, features: Path) -> list[Item]:
         f: dict[str, np.ndarray] = {
             "file_whisper": feats["file_whisper"],
             "file_spectral": feats["file_spectral"],
+            "file_whisper+file_spectral": np.concatenate(
+                [feats["file_whisper"], feats["file_spectral"]], axis=1
+            ),
         }
         if len(feats["live_whisper"]):
             f[LIVE_FEATURE] = np.concatenate([feats["live_whisper"], feats["live_spectral"]], 1)
@@ -97,6 +101,11 @@ def member_scores_and_heads(
         kind, feature = FILE_MEMBERS[name]
         if kind == "zeroshot":
             out[name] = np.array([float(it.feats[feature][0]) for it in test])
+            continue
+        if kind == "multiclass":
+            family_head = heads_fit.fit_family_head(train, feature, c)
+            heads[name] = family_head
+            out[name] = heads_fit.file_scores(family_head, test, feature)
             continue
         head = heads_fit.fit_head(_mean_rows(train, feature), feature, C_BY_FEATURE.get(feature, c))
         heads[name] = head
@@ -185,6 +194,10 @@ def run_fold(
         stacked = np.stack([scores[m] for m in members], axis=1)
         scores["fusion"] = stacked @ coef + intercept
         windows = window_fused(test, members, heads, scores, coef, intercept)
+    elif fusion:  # one member: its own score is the fused one
+        fused = (np.ones(1), 0.0)
+        scores["fusion"] = scores[members[0]]
+        windows = window_fused(test, members, heads, scores, np.ones(1), 0.0)
     live_scores: list[np.ndarray] = []
     if live:
         live_train = [it for it in train if LIVE_FEATURE in it.feats]
@@ -212,7 +225,7 @@ def window_fused(
         total = np.full(n, intercept, dtype=float)
         for j, name in enumerate(members):
             kind, feature = FILE_MEMBERS[name]
-            per_window = kind == "head" and feature.startswith("file_")
+            per_window = kind in ("head", "multiclass") and feature.startswith("file_")
             value = (
                 heads[name].logit(np.atleast_2d(it.feats[feature]))
                 if per_window

@@ -31,12 +31,18 @@ from .tracing_fit import fit_tracing
 
 CANDIDATES: dict[str, tuple[str, ...]] = {
     "whisper+spectral": ("whisper", "spectral"),
+    "whisper+spectral+families": ("whisper", "spectral", "families"),
+    "families": ("families",),
     "+rawgat": ("whisper", "spectral", "rawgat"),
     "+aasist": ("whisper", "spectral", "aasist"),
     "+aasist_l": ("whisper", "spectral", "aasist_l"),
     "+rawgat+aasist+aasist_l": ("whisper", "spectral", "rawgat", "aasist", "aasist_l"),
 }
-SINGLE = ("whisper", "spectral", "rawgat", "aasist", "aasist_l", "rawgat_zs", "aasist_zs")
+LIGHT = (
+    "whisper+spectral",
+    "whisper+spectral+families",
+    "families",
+)  # need no anti-spoofing network
 HEAD_C = 0.05
 MIN_GAIN = 0.005  # pooled AUROC a costlier member set must add to be shipped
 MIN_CNN_ITEMS = 300  # below this many recordings with CNN features, CNN members are not compared
@@ -136,43 +142,37 @@ def train(
             for s in sorted({it.group for it in items if it.label == 0})
         },
     }
-    # 1. Single members and candidate fusions, leave one family out, on the CNN subset.
+    # 1-2. Candidate member sets, leave one family out (files and live windows); the
+    # members alone are read off the largest set's folds.
     cnn_ok = len(with_cnn) >= MIN_CNN_ITEMS
-    compare_on = with_cnn if cnn_ok else items
-    singles = SINGLE if cnn_ok else ("whisper", "spectral")
-    candidates = CANDIDATES if cnn_ok else {"whisper+spectral": CANDIDATES["whisper+spectral"]}
+    candidates = {k: v for k, v in CANDIDATES.items() if cnn_ok or k in LIGHT}
     report["cnn_comparison"] = (
         f"on the {len(with_cnn)} recordings with anti-spoofing features"
         if cnn_ok
         else f"not run: anti-spoofing features exist for {len(with_cnn)} recordings only "
-        f"(fewer than {MIN_CNN_ITEMS}); members compared on all recordings"
+        f"(fewer than {MIN_CNN_ITEMS}); only the members without a network were compared"
     )
-    single: dict[str, Any] = {}
-    for member in singles:
-        folds = lofo(compare_on, (member,), live=False, log=log)
-        single[member] = lofo_run.figures(folds, member)
-        log(f"{member}: {single[member]['pooled']}")
-    report["members_alone"] = single
+    runs: dict[str, list[lofo_run.FoldResult]] = {}
     compared: dict[str, Any] = {}
-    best_name = "whisper+spectral"
-    if len(candidates) > 1:
-        for name, candidate in candidates.items():
-            folds = lofo(compare_on, candidate, live=False, log=log)
-            compared[name] = lofo_run.figures(folds, "fusion")["pooled"]
-            log(f"{name}: {compared[name]}")
-        base = compared["whisper+spectral"]["auroc"]
-        best_name = max(
-            candidates,
-            key=lambda k: compared[k]["auroc"] - (0 if k == "whisper+spectral" else MIN_GAIN),
-        )
-        if compared[best_name]["auroc"] < base + MIN_GAIN:
-            best_name = "whisper+spectral"
+    for name, candidate in candidates.items():
+        on = with_cnn if name not in LIGHT else items
+        runs[name] = lofo(on, candidate, live=True, log=log)
+        compared[name] = lofo_run.figures(runs[name], "fusion")["pooled"]
+        log(f"{name}: {compared[name]}")
+    widest = max(candidates, key=lambda k: len(candidates[k]))
+    report["members_alone"] = {m: lofo_run.figures(runs[widest], m) for m in candidates[widest]}
+    base = compared["whisper+spectral"]["auroc"]
+    best_name = max(
+        candidates,
+        key=lambda k: compared[k]["auroc"] - (0 if k == "whisper+spectral" else MIN_GAIN),
+    )
+    if compared[best_name]["auroc"] < base + MIN_GAIN:
+        best_name = "whisper+spectral"
     report["fusions_compared"] = compared
-    members = CANDIDATES[best_name]
+    members = candidates[best_name]
     report["shipped_members"] = list(members)
-    pool_items = with_cnn if any(m not in ("whisper", "spectral") for m in members) else items
-    # 2. The shipped set, leave one family out with live windows, on every usable item.
-    folds = lofo(pool_items, members, live=True, log=log)
+    pool_items = items if best_name in LIGHT else with_cnn
+    folds = runs[best_name]
     report["lofo_files"] = lofo_run.figures(folds, "fusion")
     report["lofo_live"] = lofo_run.live_figures(folds)
     # 3. Final heads, fusion and calibrations.
@@ -189,6 +189,12 @@ def train(
     written: dict[str, Any] = {}
     for name in members:
         kind, feature = lofo_run.FILE_MEMBERS[name]
+        if kind == "multiclass":
+            heads_fit.fit_family_head(train_items, feature, HEAD_C).save(
+                out_dir / "heads" / f"voice_{name}.json"
+            )
+            written[name] = f"heads/voice_{name}.json"
+            continue
         c = lofo_run.C_BY_FEATURE.get(feature, HEAD_C)
         head = heads_fit.fit_head(lofo_run._mean_rows(train_items, feature), feature, c)
         head = LinearHead(
@@ -196,7 +202,9 @@ def train(
         )
         head.save(out_dir / "heads" / f"voice_{name}.json")
         written[name] = f"heads/voice_{name}.json"
-    coef, intercept = lofo_run.fit_fusion(train_items, members, HEAD_C)
+    coef, intercept = (
+        lofo_run.fit_fusion(train_items, members, HEAD_C) if len(members) > 1 else (np.ones(1), 0.0)
+    )
     fusion = {
         "members": list(members),
         "coef": [float(v) for v in coef],
