@@ -186,15 +186,20 @@ class VoiceEnsemble:
         steps = n + len(self.cnns)
         timings: dict[str, float] = {}
         window_feats: dict[str, list[np.ndarray]] = {"file_whisper": [], "file_spectral": []}
-        for i, w in enumerate(windows):
+        # Whisper reads the windows in batches (same-length windows share an encoder call);
+        # progress is reported per batch of windows.
+        batch = 4
+        for i in range(0, n, batch):
+            chunk = windows[i : i + batch]
             t = time.perf_counter()
-            window_feats["file_whisper"].append(self.features.whisper(w))
+            window_feats["file_whisper"] += self.features.whisper_many(chunk)
             timings["whisper"] = timings.get("whisper", 0.0) + time.perf_counter() - t
             t = time.perf_counter()
-            window_feats["file_spectral"].append(self.features.spectral(w))
+            window_feats["file_spectral"] += [self.features.spectral(w) for w in chunk]
             timings["spectral"] = timings.get("spectral", 0.0) + time.perf_counter() - t
             if progress is not None:
-                progress(0.05 + 0.9 * (i + 1) / steps, f"window {i + 1}/{n}")
+                done = min(i + batch, n)
+                progress(0.05 + 0.9 * done / steps, f"window {done}/{n}")
         window_logits: dict[str, np.ndarray] = {}
         scores: dict[str, float] = {}
         matrices = {k: np.stack(v) for k, v in window_feats.items()}
