@@ -213,6 +213,11 @@ class AudioSettings:
 
     max_seconds: float = 600.0
     aasist_variant: str = "AASIST"  # AASIST | AASIST-L
+    # Windows the voice detector's anti-spoofing members read (when its fusion has any).
+    cnn_windows: int = 1
+    # CTranslate2 threads of the voice detector's Whisper encoder; 1 was fastest here under
+    # load (one thread per job, jobs run side by side); 0 lets CTranslate2 choose.
+    whisper_threads: int = 1
 
     @classmethod
     def from_env(cls, env: Env) -> AudioSettings:
@@ -222,6 +227,10 @@ class AudioSettings:
             # Zero or less means "no override": the default limit stays.
             max_seconds=seconds if seconds > 0 else d.max_seconds,
             aasist_variant=_read(env, "DETECTION_AASIST_VARIANT", d.aasist_variant, str),
+            cnn_windows=max(1, _read(env, "DETECTION_AUDIO_CNN_WINDOWS", d.cnn_windows, int)),
+            whisper_threads=max(
+                0, _read(env, "DETECTION_AUDIO_WHISPER_THREADS", d.whisper_threads, int)
+            ),
         )
 
 

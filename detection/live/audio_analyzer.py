@@ -50,10 +50,7 @@ class StreamingVoiceAnalyzer:
 
     @staticmethod
     def _model_refs(analyzer: Any) -> list[Any]:
-        from detection.engine.audio import analysis
-
-        refs = [ref for member in analyzer.members for ref in member.models()]
-        return [*refs, analysis.vad_model()]
+        return list(analyzer.models())
 
     def analyse_window(self, samples: np.ndarray) -> WindowScore:
         analyzer = self._analyzer()

@@ -89,12 +89,18 @@ def _loaded(name: str) -> object:
 
 
 @pytest.fixture(scope="session")
-def ensemble() -> object:
-    """The process-wide audio ensemble (models loaded once per test session)."""
+def voice() -> object:
+    """The default audio detector, the voice ensemble (models loaded once per session)."""
     return _loaded("audio.ensemble")
 
 
 @pytest.fixture(scope="session")
+def ensemble() -> object:
+    """``audio.vote``, AASIST + Whisper head by voting (the previous default)."""
+    return _loaded("audio.vote")
+
+
+@pytest.fixture(scope="session")
 def aasist_detector(ensemble: object) -> object:
-    """The ensemble's AASIST member."""
+    """The vote's AASIST member."""
     return ensemble.members[0]  # type: ignore[attr-defined]
