@@ -30,7 +30,7 @@ def rss_mb() -> float:
 
 
 def corpus() -> str:
-    from detection.engine.text.dataset import DEFAULT_DATA_DIR, FILES
+    from detection.engine.text.train.fastdetectgpt import DEFAULT_DATA_DIR, FILES
 
     parts = []
     for name in FILES:

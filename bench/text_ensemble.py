@@ -1,18 +1,21 @@
-"""Text ensemble: texts/s and each member's share of the cost, at batch 1 and batch 8.
+"""Text ensemble: seconds per text at 130, 300, 1,000 and 10,000 words, and each part's share.
 
-The members run through three extractors: the zero-shot language model's pass (shared by
-the zero-shot member and the statistics head), llm-detector (style member) and MiniLM
-(embedding head); fusion and evidence are the rest. Texts are held-out paragraphs of about
-130 words (modern assistant prose and Fast-DetectGPT news). The first detection (warm-up)
-is not timed. The machine's load average is printed: the CPU may be shared.
+Each timed call is the whole ``detect()`` a user gets — input checks, every member's
+extractor, the fusion and the per-sentence evidence — on texts made of Fast-DetectGPT
+news and stories (../shared) joined to the wanted length. The first call (model loads,
+compiled kernels) is not timed. Parts: ``lm_stats`` (Gemma pass: zero_shot + stats_head),
+``embedding`` (MiniLM: embedding_head), ``surface`` (surface_head), and the rest (fusion,
+sentence evidence, caveats). The machine's load average and CPU flags are printed: the
+CPU may be shared, and figures move with it.
 
-    .venv/bin/python bench/text_ensemble.py [--texts 8] [--repeats 2]
+    .venv/bin/python bench/text_ensemble.py [--repeats 3] [--sizes 130,300,1000,10000]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -21,75 +24,75 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def texts(n: int) -> list[str]:
-    from detection.engine.text import corpus
+def source_texts() -> list[str]:
+    from detection.engine.text.train.fastdetectgpt import DEFAULT_DATA_DIR, load_samples
 
-    modern = [it.text for it in corpus.assistant_style_items() if it.holdout]
-    news = [it.text for it in corpus.fdg_items(None, 0, 10) if it.source.startswith("fdg_xsum")]
-    mixed = [t for pair in zip(modern, news, strict=False) for t in pair] or modern
-    if len(mixed) < n:
-        sys.exit(f"only {len(mixed)} held-out texts found")
-    return mixed[:n]
+    samples = load_samples(DEFAULT_DATA_DIR, limit_per_file=40)
+    return [s.text for s in samples]
 
 
-def run(detector, batch: list[str]) -> dict[str, float]:
-    """Seconds per part for one call over ``batch`` (the detector's own steps)."""
-    from detection.engine.text.caveats import assess
-    from detection.engine.text.fusion_model import default_method
+def text_of(words: int, pieces: list[str], offset: int) -> str:
+    out: list[str] = []
+    k = offset
+    while sum(len(p.split()) for p in out) < words:
+        out.append(pieces[k % len(pieces)])
+        k += 1
+    joined = "\n\n".join(out).split(" ")
+    return " ".join(joined[:words])
 
+
+def cpu_flags() -> str:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "unknown"
+    wanted = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8", "amx_bf16")
+    found = sorted({f for f in re.findall(r"\b\w+\b", text) if f in wanted})
+    return " ".join(found) or "none of " + ",".join(wanted)
+
+
+def timed(detector, text: str) -> dict[str, float]:
+    """Seconds of one detect() call, split into the extractors' parts and the rest."""
     started = time.perf_counter()
-    arrays, timings = detector.extract(batch)
-    extracted = time.perf_counter()
-    for i, text in enumerate(batch):
-        per_text = {name: rows[i] for name, rows in arrays.items()}
-        detector.result(text, per_text, assess(text), default_method(), timings)
-    done = time.perf_counter()
-    parts = {name: ms / 1000.0 for name, ms in timings.items()}
-    parts["fusion+evidence"] = done - extracted
-    parts["total"] = done - started
-    return parts
+    detector.detect(text)
+    total = time.perf_counter() - started
+    parts = {name: ms / 1000.0 for name, ms in detector.last_timings.items()}
+    parts["fusion+evidence+checks"] = max(total - sum(parts.values()), 0.0)
+    return parts | {"total": total}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--texts", type=int, default=8)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", default="130,300,1000,10000")
     args = parser.parse_args()
 
     from detection.engine.text.ensemble import TextEnsembleDetector
-    from detection.engine.text.ensemble_run import zero_shot_detector
+    from detection.engine.text.train.run import zero_shot_detector
 
-    sample = texts(args.texts)
-    words = statistics.mean(len(t.split()) for t in sample)
+    pieces = source_texts()
     started = time.perf_counter()
     detector = TextEnsembleDetector(zero_shot=zero_shot_detector())
     detector.load()
-    run(detector, sample[:1])  # warm-up: lazy loads, compiled kernels
+    detector.detect(text_of(300, pieces, 0))  # warm-up: lazy loads, compiled kernels
     print(f"load + warm-up: {time.perf_counter() - started:.1f} s")
-    print(f"cpu threads: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
-    print(f"{len(sample)} texts of {words:.0f} words on average\n")
-
-    for batch_size in (1, 8):
-        totals: dict[str, float] = {}
-        count = 0
-        for _ in range(args.repeats):
-            for i in range(0, len(sample), batch_size):
-                chunk = sample[i : i + batch_size]
-                for name, seconds in run(detector, chunk).items():
-                    totals[name] = totals.get(name, 0.0) + seconds
-                count += len(chunk)
-        total = totals.pop("total")
+    print(f"members: {[m.name for m in detector.members or []]}")
+    print(f"cpu threads: {os.cpu_count()}, flags: {cpu_flags()}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        runs = [timed(detector, text_of(size, pieces, 7 * r + 1)) for r in range(args.repeats)]
+        totals = [r["total"] for r in runs]
+        load = os.getloadavg()[0]
         print(
-            f"batch {batch_size}: {count / total:.2f} texts/s ({1000 * total / count:.0f} ms/text)"
+            f"\n{size:>6} words: p50 {statistics.median(totals):.2f} s, "
+            f"min {min(totals):.2f} s, max {max(totals):.2f} s ({args.repeats} runs, "
+            f"load average {load:.1f})"
         )
-        for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
-            members = {
-                "lm_stats": "zero_shot + stats_head",
-                "style": "style",
-                "embedding": "embedding_head",
-            }.get(name, "")
-            print(f"  {name:<16}{100 * seconds / total:5.1f} %  {members}")
-        print()
+        mean_total = statistics.mean(totals)
+        for name in runs[0]:
+            if name == "total":
+                continue
+            share = statistics.mean(r.get(name, 0.0) for r in runs) / mean_total
+            print(f"  {name:<24}{100 * share:5.1f} %")
 
 
 if __name__ == "__main__":

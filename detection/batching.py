@@ -30,7 +30,7 @@ from typing import Any
 from django.conf import settings
 
 from detection.engine import registry
-from detection.engine.base import DetectorInput, Progress
+from detection.engine.base import BatchDetector, DetectorInput, Progress
 from detection.engine.result import DetectionResult
 
 from . import metrics
@@ -138,9 +138,9 @@ class MicroBatcher:
         detector = registry.get_detector(self.detector)
         started = time.perf_counter()
         try:
-            results = detector.detect_batch(  # type: ignore[attr-defined]
-                [item.content for item in batch], options=self.options
-            )
+            if not isinstance(detector, BatchDetector):
+                raise TypeError(f"{self.detector} has no detect_batch")
+            results = detector.detect_batch([item.content for item in batch], options=self.options)
             if len(results) != len(batch):
                 raise RuntimeError(f"detect_batch returned {len(results)} of {len(batch)}")
         except Exception as exc:
@@ -202,9 +202,7 @@ def run(
 ) -> DetectionResult:
     """Score one input with the named detector, batched with concurrent jobs when it can."""
     instance = registry.get_detector(detector)
-    if settings.DETECTION_BATCH_MAX_SIZE <= 1 or not callable(
-        getattr(instance, "detect_batch", None)
-    ):
+    if settings.DETECTION_BATCH_MAX_SIZE <= 1 or not isinstance(instance, BatchDetector):
         return instance.detect(content, options=options, progress=progress)
     if progress is not None:
         progress(0.05, "waiting for a batch")

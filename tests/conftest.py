@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from accounts.tokens import token_create
+from detection.engine import settings as engine_settings
+from detection.engine.settings import EngineSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("AIDETECT_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
@@ -82,6 +85,31 @@ def _isolated_settings(settings: Any, tmp_path: Path) -> None:
     # No background sweep of job leases in the test process (tests that need one start it).
     settings.DETECTION_SWEEP_INTERVAL_S = 0
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engine_settings() -> Iterator[None]:
+    # Torn down after monkeypatch restores the environment: the next test's engine reads
+    # the restored variables, never a previous test's settings.
+    yield
+    engine_settings.use(None)
+
+
+@pytest.fixture
+def engine_env(monkeypatch: pytest.MonkeyPatch) -> Callable[..., EngineSettings]:
+    """Set engine variables for one test: ``engine_env(DETECTION_IMAGE_MAX_PIXELS="100")``.
+
+    The variables are set in the environment too (so worker subprocesses see them), and
+    the engine reads its settings again on next use.
+    """
+
+    def apply(**variables: str) -> EngineSettings:
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        engine_settings.use(None)
+        return engine_settings.current()
+
+    return apply
 
 
 @pytest.fixture

@@ -19,23 +19,19 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from . import settings
+
 logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 BUDGET_ENV = "DETECTION_MODEL_MEMORY_BUDGET_MB"
 MIN_FREE_ENV = "DETECTION_MIN_FREE_MEMORY_MB"
-
-
-def _env_mb(name: str) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(float(value) * MB) if value else 0
 
 
 def _cuda() -> Any | None:
@@ -89,11 +85,15 @@ class MemoryManager:
 
     @property
     def budget_bytes(self) -> int:
-        return self._budget if self._budget is not None else _env_mb(BUDGET_ENV)
+        return self._budget if self._budget is not None else settings.current().memory_budget_bytes
 
     @property
     def min_free_bytes(self) -> int:
-        return self._min_free if self._min_free is not None else _env_mb(MIN_FREE_ENV)
+        return (
+            self._min_free
+            if self._min_free is not None
+            else settings.current().min_free_memory_bytes
+        )
 
     def touch(self, name: str) -> None:
         with self._lock:

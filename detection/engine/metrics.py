@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def auroc(labels: Sequence[int], scores: Sequence[float]) -> float:
+def auroc(labels: ArrayLike, scores: ArrayLike) -> float:
     """Area under the ROC curve; label 1 = AI. Ties count half (Mann-Whitney U)."""
     y = np.asarray(labels, dtype=int)
     s = np.asarray(scores, dtype=float)
@@ -29,7 +30,7 @@ def auroc(labels: Sequence[int], scores: Sequence[float]) -> float:
     return float((rank_sum - len(pos) * (len(pos) + 1) / 2.0) / (len(pos) * len(neg)))
 
 
-def threshold_at_fpr(labels: Sequence[int], scores: Sequence[float], fpr: float) -> float:
+def threshold_at_fpr(labels: ArrayLike, scores: ArrayLike, fpr: float) -> float:
     """Smallest raw threshold (score >= t is AI) whose false-positive rate is <= ``fpr``."""
     y = np.asarray(labels, dtype=int)
     neg = np.sort(np.asarray(scores, dtype=float)[y == 0])
@@ -41,7 +42,7 @@ def threshold_at_fpr(labels: Sequence[int], scores: Sequence[float], fpr: float)
     return float(np.nextafter(cut, np.inf))
 
 
-def tpr_at_fpr(labels: Sequence[int], scores: Sequence[float], fpr: float) -> float:
+def tpr_at_fpr(labels: ArrayLike, scores: ArrayLike, fpr: float) -> float:
     y = np.asarray(labels, dtype=int)
     s = np.asarray(scores, dtype=float)
     t = threshold_at_fpr(y, s, fpr)
@@ -59,7 +60,7 @@ def confusion(labels: Sequence[int], predicted: Sequence[str]) -> dict[str, dict
     return table
 
 
-def fit_platt(labels: Sequence[int], scores: Sequence[float]) -> tuple[float, float]:
+def fit_platt(labels: ArrayLike, scores: ArrayLike) -> tuple[float, float]:
     """Platt scaling p = sigmoid(a * s + b), fitted by Newton's method on the log loss.
 
     Uses Platt's smoothed targets so a separable set does not send ``a`` to infinity.

@@ -13,7 +13,6 @@ import hashlib
 import importlib
 import importlib.util
 import json
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import settings
 from .base import Detector, DetectorInput, Progress
 from .errors import EngineError, InputRejected, ModelUnavailable
 from .result import DetectionResult, Modality
@@ -52,7 +52,7 @@ def _resolve(dotted: str) -> Any:
 
 
 def _extra_spec_modules() -> list[str]:
-    return [m.strip() for m in os.environ.get(EXTRA_SPECS_ENV, "").split(",") if m.strip()]
+    return list(settings.current().extra_specs)
 
 
 def all_specs() -> dict[str, DetectorSpec]:
@@ -73,8 +73,7 @@ def all_specs() -> dict[str, DetectorSpec]:
 
 
 def _default_overrides() -> dict[str, str]:
-    pairs = (item.partition("=") for item in os.environ.get(DEFAULTS_ENV, "").split(","))
-    return {k.strip(): v.strip() for k, _, v in pairs if k.strip() and v.strip()}
+    return dict(settings.current().default_detectors)
 
 
 def default_spec(modality: str) -> DetectorSpec:

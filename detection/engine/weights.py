@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import shutil
 import tempfile
 import urllib.request
@@ -22,9 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import settings
 from .errors import ModelUnavailable
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from .settings import PROJECT_ROOT as PROJECT_ROOT  # re-exported: callers import it from here
 
 
 @dataclass(frozen=True)
@@ -37,15 +36,11 @@ class PinnedFile:
 
 
 def weights_dir() -> Path:
-    configured = os.environ.get("DETECTION_WEIGHTS_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    return PROJECT_ROOT.parent / "shared" / "weights"
+    return settings.current().weights_dir
 
 
 def cache_dir() -> Path:
-    configured = os.environ.get("DETECTION_CACHE_DIR")
-    path = Path(configured).expanduser() if configured else Path.home() / ".cache" / "aidetect"
+    path = settings.current().cache_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -1,7 +1,7 @@
 """Voice windows -> the audio engine's streaming analyzer.
 
 The session cuts the stream into 2 s windows itself (so it can drop whole windows when
-analysis falls behind, see :mod:`.scheduling`); each window is scored on its own by
+analysis falls behind, see :mod:`.intake`); each window is scored on its own by
 :class:`detection.engine.audio.streaming.StreamingAudioAnalyzer`: it gets the window as
 one chunk (which completes exactly one 2 s window) and is flushed, which scores a shorter
 tail window and resets its stream state. The analyzer keeps per-stream state, so each
@@ -50,10 +50,7 @@ class StreamingVoiceAnalyzer:
 
     @staticmethod
     def _model_refs(analyzer: Any) -> list[Any]:
-        from detection.engine.audio import analysis
-
-        refs = [ref for member in analyzer.members for ref in member.models()]
-        return [*refs, analysis.vad_model()]
+        return list(analyzer.models())
 
     def analyse_window(self, samples: np.ndarray) -> WindowScore:
         analyzer = self._analyzer()

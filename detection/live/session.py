@@ -24,6 +24,7 @@ import numpy as np
 
 from .analyzers import LiveAnalyzers
 from .config import LiveConfig
+from .intake import AudioWindower, DropOldestQueue, FrameSampler
 from .records import (
     LIVE_MODALITIES,
     AudioItem,
@@ -33,7 +34,6 @@ from .records import (
     WindowScore,
 )
 from .scheduler import AnalysisScheduler
-from .scheduling import AudioWindower, DropOldestQueue, FrameSampler
 
 logger = logging.getLogger(__name__)
 

@@ -80,11 +80,11 @@ def test_control_characters_inside_prose_are_removed_not_fatal(api_client: APICl
 
 @pytest.mark.model
 def test_a_single_repeated_word_gets_uncertain_with_the_reason(
-    api_client: APIClient, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+    api_client: APIClient, django_capture_on_commit_callbacks: Any, engine_env: Any
 ) -> None:
     if not calibration_path("fusion").is_file():
         pytest.skip("text ensemble not trained here (calibration/fusion.json missing)")
-    monkeypatch.setenv("DETECTION_DEFAULT_DETECTORS", "text=text.ensemble")
+    engine_env(DETECTION_DEFAULT_DETECTORS="text=text.ensemble")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = api_client.post(URL, {"text": "buffalo " * 200}, format="json")
     assert response.status_code == 202, response.content

@@ -67,12 +67,12 @@ async def test_bad_messages_get_an_error_not_a_disconnect(user: User) -> None:
 
 @pytest.mark.model
 async def test_typed_text_is_scored_per_window_with_the_real_detector(
-    user: User, monkeypatch: pytest.MonkeyPatch
+    user: User, engine_env: Any
 ) -> None:
     if not calibration_path("style").is_file():
         pytest.skip("text members not trained here (calibration/style.json missing)")
     # The packaged style member keeps this test to seconds; the ensemble runs the same way.
-    monkeypatch.setenv("DETECTION_DEFAULT_DETECTORS", "text=text.style")
+    engine_env(DETECTION_DEFAULT_DETECTORS="text=text.style")
     communicator = await _connect(user, "?window=60&overlap=20")
     assert (await communicator.receive_json_from())["window_words"] == 60
     for i in range(0, len(TEXT), 37):  # as if typed, in uneven pieces

@@ -30,12 +30,12 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture
-def use_detector(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def use_detector(engine_env: Any) -> Iterator[Any]:
     """Make a test detector the default for text: ``use_detector("testing.failing")``."""
-    monkeypatch.setenv(registry.EXTRA_SPECS_ENV, TESTING_SPECS)
+    engine_env(**{registry.EXTRA_SPECS_ENV: TESTING_SPECS})
 
     def choose(name: str) -> str:
-        monkeypatch.setenv(registry.DEFAULTS_ENV, f"text={name}")
+        engine_env(**{registry.DEFAULTS_ENV: f"text={name}"})
         return name
 
     yield choose

@@ -8,10 +8,10 @@ MB = 1024 * 1024
 
 
 def test_loading_past_the_budget_unloads_the_least_recently_used_model(
-    use_detector: Any, monkeypatch: Any
+    use_detector: Any, engine_env: Any
 ) -> None:
     use_detector("testing.wordstat")
-    monkeypatch.setenv(memory.BUDGET_ENV, "100")  # two 64 MB ballasts do not fit
+    engine_env(**{memory.BUDGET_ENV: "100"})  # two 64 MB ballasts do not fit
     registry.get_detector("testing.ballast_a")
     assert memory.manager.sizes["testing.ballast_a"] > 48 * MB  # measured from RSS growth
     registry.get_detector("testing.wordstat")  # small, fits beside it
@@ -21,9 +21,9 @@ def test_loading_past_the_budget_unloads_the_least_recently_used_model(
     assert "testing.wordstat" in loaded
 
 
-def test_recent_use_protects_a_model_from_eviction(use_detector: Any, monkeypatch: Any) -> None:
+def test_recent_use_protects_a_model_from_eviction(use_detector: Any, engine_env: Any) -> None:
     use_detector("testing.wordstat")
-    monkeypatch.setenv(memory.BUDGET_ENV, "100")
+    engine_env(**{memory.BUDGET_ENV: "100"})
     registry.get_detector("testing.ballast_a")
     registry.get_detector("testing.wordstat")
     registry.get_detector("testing.ballast_a")  # used again: wordstat is now the LRU one

@@ -1,6 +1,9 @@
 """Audio detectors: is this speech real or synthetic?
 
-- ``audio.ensemble`` (default): fuses the two below by weighted voting.
+- ``audio.ensemble`` (default): the voice detector, heads on Whisper-encoder and spectral
+  features (and anti-spoofing networks where the held-out figures support them) fused by
+  weights learned on held-out generator families; source tracing; its own 2 s live head.
+- ``audio.vote``: the previous default, AASIST and the Whisper head by weighted voting.
 - ``audio.aasist``: AASIST anti-spoofing network on the raw waveform (published
   ASVspoof 2019 LA checkpoint, recalibrated on the shared data).
 - ``audio.whisper_head``: a trained linear head on Whisper-base encoder and spectral
@@ -19,9 +22,17 @@ SPECS: list[DetectorSpec] = [
     DetectorSpec(
         name="audio.ensemble",
         modality="audio",
+        impl="detection.engine.audio.voice:VoiceEnsemble",
+        description="voice detector: Whisper-encoder + spectral heads fused on held-out "
+        "families, with source tracing",
+        default=True,
+        probe="detection.engine.audio.probes:probe_voice",
+    ),
+    DetectorSpec(
+        name="audio.vote",
+        modality="audio",
         impl="detection.engine.audio.ensemble:AudioEnsemble",
         description="AASIST + Whisper-feature head, weighted vote over speech windows",
-        default=True,
         probe="detection.engine.audio.probes:probe_ensemble",
     ),
     DetectorSpec(

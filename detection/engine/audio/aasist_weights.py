@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
+from .. import settings
 from ..errors import ModelUnavailable
 from ..weights import PinnedFile, require_file
 
@@ -46,7 +45,7 @@ INPUT_SAMPLES = 64_600
 
 def variant() -> str:
     """``DETECTION_AASIST_VARIANT`` picks AASIST (default) or AASIST-L."""
-    name = os.environ.get("DETECTION_AASIST_VARIANT", "AASIST")
+    name = settings.current().audio.aasist_variant
     if name not in WEIGHTS:
         raise ModelUnavailable(f"unknown AASIST variant {name!r}; use one of {sorted(WEIGHTS)}")
     return name

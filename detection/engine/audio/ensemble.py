@@ -1,4 +1,7 @@
-"""The default audio detector: AASIST and the Whisper-feature head, fused by voting.
+"""``audio.vote``: AASIST and the Whisper-feature head, fused by voting.
+
+This was the default audio detector before the voice detector (:mod:`voice`); it stays
+available by name.
 
 The file is decoded and its speech found once; both members score the same windows.
 The fused probability is the weighted mean of the members' calibrated probabilities
@@ -19,11 +22,12 @@ from typing import Any
 
 from ..base import DetectorInput, Progress
 from ..errors import InputRejected, ModelUnavailable
-from ..result import DetectionResult, Modality
+from ..result import DetectionResult, Modality, ModelRef
 from ..voting import VOTING_METHODS, vote
 from . import analysis
 from .detector import WindowDetector
 from .paths import ENSEMBLE_PATH
+from .streaming import LiveScore
 
 MEMBERS = ("audio.aasist", "audio.whisper_head")
 
@@ -81,7 +85,7 @@ def fused_timeline(members: list[DetectionResult], weights: Mapping[str, float])
 
 
 class AudioEnsemble:
-    name = "audio.ensemble"
+    name = "audio.vote"
     modality: Modality = "audio"
 
     def __init__(self) -> None:
@@ -102,6 +106,43 @@ class AudioEnsemble:
         assert tuple(m.name for m in members) == MEMBERS
         self.members = members
         self.config = config
+
+    # -- live windows (the streaming analyzer's scorer) -------------------------------
+    @property
+    def live_cuts(self) -> tuple[float, float]:
+        assert self.config is not None
+        return self.config.stream_ai_at, self.config.stream_human_below
+
+    def live_models(self) -> list[ModelRef]:
+        return [ref for m in self.members for ref in m.models()] + [analysis.vad_model()]
+
+    def score_live(self, speech: Any) -> LiveScore:
+        """Each member's 2 s calibration, then the configured vote with the stream cuts."""
+        if self.config is None:
+            self.load()
+        assert self.config is not None
+        member_results = []
+        members: dict[str, float] = {}
+        timings: dict[str, float] = {}
+        for member in self.members:
+            t = time.perf_counter()
+            raw = float(member.score_windows([speech])[0])
+            cal = member.stream_calibration or member.calibration
+            assert cal is not None
+            p = cal.probability(raw)
+            timings[member.name] = round((time.perf_counter() - t) * 1000, 1)
+            members[member.name] = round(p, 4)
+            member_results.append(
+                DetectionResult("audio", member.name, cal.verdict(p), probability_ai=p)
+            )
+        verdict, p = vote(
+            member_results,
+            self.config.voting,  # type: ignore[arg-type]
+            weights=self.config.weights,
+            ai_at=self.config.stream_ai_at,
+            human_below=self.config.stream_human_below,
+        )
+        return LiveScore(p, verdict, members, timings)
 
     def analyse(
         self,

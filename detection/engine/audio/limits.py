@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
+from .. import settings
 
 SAMPLE_RATE = 16_000  # every detector here works on 16 kHz mono
 
 # The upload limit: ten minutes by default, DETECTION_AUDIO_MAX_SECONDS to change it.
-DEFAULT_MAX_SECONDS = 600.0
 # Shorter than this holds too little speech for either detector to say anything.
 MIN_SECONDS = 0.5
 # Sample rates outside this range are not speech recordings we can resample sensibly.
@@ -23,9 +22,4 @@ CLIP_LEVEL = 0.999
 
 
 def max_seconds() -> float:
-    raw = os.environ.get("DETECTION_AUDIO_MAX_SECONDS", "")
-    try:
-        value = float(raw) if raw else DEFAULT_MAX_SECONDS
-    except ValueError:
-        return DEFAULT_MAX_SECONDS
-    return value if value > 0 else DEFAULT_MAX_SECONDS
+    return settings.current().audio.max_seconds

@@ -41,14 +41,6 @@ def load_audio(path: Path) -> LoadedAudio:
     return mixer.finish(rate, info)
 
 
-def prepare_samples(frames: np.ndarray, rate: int, info: AudioInfo) -> LoadedAudio:
-    """(samples, channels) or (samples,) at ``rate`` -> checked 16 kHz mono float32."""
-    frames = np.asarray(frames, dtype=np.float32)
-    mixer = _Mixer()
-    mixer.add(frames[:, None] if frames.ndim == 1 else frames)
-    return mixer.finish(rate, info)
-
-
 class _Mixer:
     """Takes decoded blocks (frames x channels): checks them, counts clipping, downmixes.
 

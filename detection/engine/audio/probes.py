@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ModelUnavailable
-from ..weights import module_available
-from . import aasist_weights, vad, whisper_encoder
-from .paths import ENSEMBLE_PATH, HEAD_PATH, calibration_path
+from ..weights import module_available, require_file
+from . import aasist_weights, rawgat, vad, whisper_encoder
+from .paths import ENSEMBLE_PATH, HEAD_PATH, PACKAGE_DIR, calibration_path
 
 
 def _decoders() -> None:
@@ -43,3 +43,25 @@ def probe_ensemble() -> None:
     probe_aasist()
     probe_whisper_head()
     _data_file(ENSEMBLE_PATH, "ensemble settings", "manage.py calibrate_audio")
+
+
+def probe_voice() -> None:
+    """The voice detector: its heads, fusion, calibrations and the networks it fuses."""
+    import json
+
+    _decoders()
+    vad.probe()
+    whisper_encoder.probe()
+    command = "manage.py train_audio_pool"
+    fusion = PACKAGE_DIR / "heads" / "voice_fusion.json"
+    _data_file(fusion, "voice fusion", command)
+    members = json.loads(fusion.read_text())["members"]
+    for name in [*members, "live", "tracing"]:
+        _data_file(PACKAGE_DIR / "heads" / f"voice_{name}.json", f"voice head {name}", command)
+    for name in ["voice", "voice.window", "voice.live", *(f"voice_{m}" for m in members)]:
+        _data_file(PACKAGE_DIR / "calibration" / f"{name}.json", "calibration file", command)
+    if "rawgat" in members:
+        rawgat.probe()
+    for name, variant in (("aasist", "AASIST"), ("aasist_l", "AASIST-L")):
+        if name in members:
+            require_file(aasist_weights.WEIGHTS[variant])

@@ -7,28 +7,26 @@ takes chunks of any size and returns the windows it completed; :meth:`flush` sco
 is left at the end (if at least 0.5 s of it is new) and resets the stream.
 
 Each window gets its own voice activity check; a window with less than 0.5 s of speech
-is reported as ``speech=False`` and not scored. Speech is scored by the ensemble members
-on the speech-only samples: the Whisper-feature head reads the 2 s as they are; AASIST
-needs 64,600 samples, so the window is tiled (repeated) up to that length, as AASIST's
-own evaluation code does for short utterances. Both use their 2 s-window calibration
-(``*.stream.json``) and the fusion uses the ensemble's streaming cuts. Latency is the
-compute time of one window (``latency_ms``), measured by ``bench/audio_detect.py``.
+is reported as ``speech=False`` and not scored. Speech is scored by the audio detector's
+live scorer (:meth:`LiveScorer.score_live`): the default voice detector reads the 2 s
+with its own live head and a calibration fitted on 2 s windows of held-out generator
+families (``calibration/voice.live.json``); ``audio.vote`` votes its members' 2 s
+calibrations. Latency is the compute time of one window (``latency_ms``, with the
+stages in ``timings``), measured by ``bench/audio_detect.py``. Scoring one window is a
+plain function of its samples, so it can run wherever the window is sent.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
 from ..errors import InputRejected
-from ..result import DetectionResult
-from ..voting import VOTING_METHODS, vote
+from ..result import ModelRef
 from . import analysis
-from .detector import WindowDetector
-from .ensemble import AudioEnsemble
 from .limits import SAMPLE_RATE
 from .windows import MIN_SPEECH_SAMPLES, speech_only
 
@@ -50,9 +48,31 @@ class WindowResult:
     probability_ai: float | None
     members: dict[str, float] = field(default_factory=dict)
     latency_ms: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # ms per stage
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class LiveScore:
+    """One live window's calibrated score (members: their own probabilities, if any)."""
+
+    probability_ai: float
+    verdict: str
+    members: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class LiveScorer(Protocol):
+    """What an audio detector offers the live check: score one window's speech."""
+
+    @property
+    def live_cuts(self) -> tuple[float, float]: ...  # (ai_at, human_below)
+
+    def score_live(self, speech: np.ndarray) -> LiveScore: ...
+
+    def live_models(self) -> list[ModelRef]: ...
 
 
 def _as_float(chunk: np.ndarray | bytes, pcm_format: PcmFormat) -> np.ndarray:
@@ -82,27 +102,24 @@ class StreamingAudioAnalyzer:
 
     def __init__(
         self,
-        members: list[WindowDetector] | None = None,
         pcm_format: PcmFormat = "s16le",
-        voting: str | None = None,
-        ensemble: AudioEnsemble | None = None,
+        scorer: LiveScorer | None = None,
+        detector: str = "audio.ensemble",
     ) -> None:
-        if ensemble is None:
+        if scorer is None:
             from ..registry import get_detector
 
-            # The process-wide ensemble: every stream shares its loaded models.
-            ensemble = get_detector("audio.ensemble")  # type: ignore[assignment]
-        assert ensemble is not None and ensemble.config is not None
-        self.config = ensemble.config
-        self.members = members if members is not None else ensemble.members
+            # The process-wide detector: every stream shares its loaded models.
+            scorer = get_detector(detector)  # type: ignore[assignment]
+        if not hasattr(scorer, "score_live"):
+            raise InputRejected(f"{detector} cannot score live windows")
+        self.scorer: LiveScorer = scorer  # type: ignore[assignment]
         self.pcm_format: PcmFormat = pcm_format
-        self.voting = voting or self.config.voting
-        if self.voting not in VOTING_METHODS:
-            raise InputRejected(
-                f"unknown voting method {self.voting!r}; use one of {VOTING_METHODS}"
-            )
         self.results: list[WindowResult] = []
         self._reset_stream()
+
+    def models(self) -> list[ModelRef]:
+        return self.scorer.live_models()
 
     def _reset_stream(self) -> None:
         self._buffer = np.zeros(0, dtype=np.float32)
@@ -143,11 +160,8 @@ class StreamingAudioAnalyzer:
                 "reason": analysis.NO_SPEECH_REASON,
             }
         p = float(np.mean([r.probability_ai for r in speech]))
-        verdict = (
-            "ai"
-            if p >= self.config.stream_ai_at
-            else ("human" if p < self.config.stream_human_below else "uncertain")
-        )
+        ai_at, human_below = self.scorer.live_cuts
+        verdict = "ai" if p >= ai_at else ("human" if p < human_below else "uncertain")
         return {
             "windows": len(self.results),
             "speech_windows": len(speech),
@@ -176,25 +190,13 @@ class StreamingAudioAnalyzer:
             verdict=None,
             probability_ai=None,
         )
+        vad_ms = (time.perf_counter() - t0) * 1000
         if result.speech:
-            member_results = []
-            for member in self.members:
-                raw = float(member.score_windows([speech])[0])
-                cal = member.stream_calibration or member.calibration
-                assert cal is not None
-                p = cal.probability(raw)
-                result.members[member.name] = round(p, 4)
-                member_results.append(
-                    DetectionResult("audio", member.name, cal.verdict(p), probability_ai=p)
-                )
-            verdict, p = vote(
-                member_results,
-                self.voting,  # type: ignore[arg-type]
-                weights=self.config.weights,
-                ai_at=self.config.stream_ai_at,
-                human_below=self.config.stream_human_below,
-            )
-            result.verdict, result.probability_ai = verdict, round(p, 4)
+            score = self.scorer.score_live(speech)
+            result.verdict = score.verdict
+            result.probability_ai = round(score.probability_ai, 4)
+            result.members = score.members
+            result.timings = {"vad": round(vad_ms, 1), **score.timings}
         self._index += 1
         result.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
         self.results.append(result)

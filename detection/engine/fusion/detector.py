@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..base import DetectorInput, Progress
 from ..result import DetectionResult
-from .fuse import fuse, method_from
+from ..video.detector import VideoFramesDetector
+from .soundtrack import with_soundtrack
 
 
 class MultimodalFusion:
@@ -17,14 +17,13 @@ class MultimodalFusion:
     modality = "video"
 
     def __init__(self) -> None:
-        self.visual: Any = None
+        self.visual: VideoFramesDetector | None = None
 
     def load(self) -> None:
         # Its own frames detector (not the registry's): load() runs under the registry lock.
-        from ..video.detector import VideoFramesDetector
-
-        self.visual = VideoFramesDetector()
-        self.visual.load()
+        visual = VideoFramesDetector()
+        visual.load()
+        self.visual = visual
 
     def detect(
         self,
@@ -33,56 +32,7 @@ class MultimodalFusion:
         options: Mapping[str, Any] | None = None,
         progress: Progress | None = None,
     ) -> DetectionResult:
+        assert self.visual is not None, "load() first"
         path = Path(content)
         visual = self.visual.analyse_visual(path, dict(options or {}), progress)
-        return self.combine(path, visual, options or {}, detector_name=self.name)
-
-    @staticmethod
-    def combine(
-        path: Path,
-        visual: DetectionResult,
-        options: Mapping[str, Any],
-        *,
-        detector_name: str,
-    ) -> DetectionResult:
-        """Analyse the soundtrack (if any) and fuse it with ``visual``."""
-        from ..video.audio_track import analyse
-
-        workdir = options.get("artifacts_dir")
-        outcome = analyse(path, options, Path(workdir) if workdir else None)
-        audio_info = {"status": outcome.status, "seconds": round(outcome.seconds, 3)}
-        if outcome.result is None:
-            visual.evidence["audio"] = audio_info
-            if outcome.status != "no audio track":
-                visual.warnings.append(outcome.status)
-            visual.detector = detector_name
-            return visual
-        visual_member = DetectionResult.from_dict(visual.to_dict())
-        visual_member.detector = "video.visual"
-        weights = {"video.visual": 1.0, outcome.result.detector: 1.0}
-        weights.update(
-            {
-                k: float(v)
-                for k, v in (
-                    p.split("=")
-                    for p in os.environ.get("DETECTION_FUSION_WEIGHTS", "").split(",")
-                    if "=" in p
-                )
-            }
-        )
-        fused = fuse(
-            [visual_member, outcome.result],
-            detector=detector_name,
-            method=method_from(options),
-            weights=weights,
-            evidence={
-                "audio": audio_info,
-                "provenance_findings": visual.evidence.get("provenance_findings", []),
-            },
-        )
-        if visual.evidence.get("decided_by") == "provenance":
-            fused.verdict = "ai"
-            fused.probability_ai = max(fused.probability_ai, visual.probability_ai)
-            fused.evidence["decided_by"] = "provenance"
-            fused.evidence["override"] = visual.evidence.get("override")
-        return fused
+        return with_soundtrack(path, visual, options or {}, detector_name=self.name)

@@ -14,10 +14,10 @@ sentence a person can read, e.g. "frames look real but the voice looks synthetic
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
+from .. import settings
 from ..errors import InputRejected
 from ..result import DetectionResult, Modality, Verdict
 from ..voting import VOTING_METHODS, VotingMethod, vote
@@ -60,7 +60,7 @@ def disagreement(members: Sequence[DetectionResult]) -> dict[str, Any]:
 
 
 def method_from(options: Mapping[str, Any] | None) -> str:
-    method = (options or {}).get("fusion") or os.environ.get("DETECTION_FUSION_METHOD", "any")
+    method = (options or {}).get("fusion") or settings.current().video.fusion_method
     if method not in FUSION_METHODS:
         raise InputRejected(f"unknown fusion method {method!r}; use one of {FUSION_METHODS}")
     return str(method)

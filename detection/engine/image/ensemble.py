@@ -1,6 +1,11 @@
-"""``image.ensemble`` (the image default): provenance + CLIP head + patch-token head.
+"""``image.ensemble`` (the image default): provenance + multi-layer CLIP head + patch head.
 
-- Each image is decoded once and encoded once; both learned heads read the same pass.
+- Each image is decoded once (JPEGs at a reduced DCT scale when large) and encoded once;
+  both learned heads read the same passes (canonical crops + the degraded view).
+- The vote's ``ai`` / ``human`` needs the CLIP member's two views to agree
+  (``require_view_agreement`` in ``ensemble.json``); otherwise the answer is ``uncertain``.
+- ``evidence["attribution"]``: the most similar known generator family, with its
+  calibrated confidence (evidence only).
 - Voting: ``weighted`` (default), ``majority`` or ``unanimous`` (engine/voting.py), chosen by
   ``options["voting"]`` or ``DETECTION_IMAGE_VOTING``; weights by ``options["weights"]`` or
   ``DETECTION_IMAGE_WEIGHTS`` (``image.clip=3,image.patch=1``); defaults and the weighted
@@ -13,18 +18,18 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from ..base import DetectorInput, DetectViaBatch
 from ..result import DetectionResult
 from ..voting import VOTING_METHODS, VotingMethod, vote
 from . import heads
-from .clip_encoder import shared_encoder
 from .clip_features import extract
+from .clip_layers import shared_encoder
 from .learned import ClipHeadDetector, open_all
 from .patches import PatchTokenDetector
 from .provenance.detector import ProvenanceDetector
@@ -41,13 +46,16 @@ def probe() -> None:
     probe_provenance()
 
 
-def _env_weights() -> dict[str, float]:
-    spec = os.environ.get("DETECTION_IMAGE_WEIGHTS", "")
-    weights = {}
-    for part in filter(None, (p.strip() for p in spec.split(","))):
-        name, _, value = part.partition("=")
-        weights[name.strip()] = float(value)
-    return weights
+def _views_agree(clip: DetectionResult, verdict: str, ai_at: float, human_below: float) -> bool:
+    """The vote's verdict must hold in both views of the CLIP member: ``ai`` needs each
+    view's probability at or above the vote's ``ai_at``, ``human`` each under
+    ``human_below`` (the rule the cuts were measured with in training)."""
+    views = clip.evidence.get("views") or {}
+    if verdict == "ai":
+        return all(p >= ai_at for p in views.values())
+    if verdict == "human":
+        return all(p < human_below for p in views.values())
+    return True
 
 
 class ImageEnsemble(DetectViaBatch):
@@ -70,7 +78,7 @@ class ImageEnsemble(DetectViaBatch):
         options = options or {}
         method = (
             options.get("voting")
-            or os.environ.get("DETECTION_IMAGE_VOTING")
+            or settings.current().image.voting
             or (self.config.get("method", "weighted"))
         )
         if method not in VOTING_METHODS:
@@ -78,7 +86,7 @@ class ImageEnsemble(DetectViaBatch):
 
             raise InputRejected(f"unknown voting method {method!r}; use one of {VOTING_METHODS}")
         weights = {**self.config.get("weights", {}), self.provenance.name: PROVENANCE_WEIGHT}
-        weights.update(_env_weights())
+        weights.update(settings.current().image.weights)
         given = options.get("weights") or {}
         if not isinstance(given, Mapping):
             from ..errors import InputRejected
@@ -97,7 +105,9 @@ class ImageEnsemble(DetectViaBatch):
         provenance = [
             self.provenance.analyse(Path(c), o) for c, o in zip(contents, opened, strict=True)
         ]
-        feats = extract(shared_encoder(), [o.image for o in opened])
+        feats = extract(
+            shared_encoder(), [o.image for o in opened], original_sizes=[o.size for o in opened]
+        )
         results = []
         for o, prov, f in zip(opened, provenance, feats, strict=True):
             f.timings_ms["decode"] = decode_ms
@@ -131,6 +141,20 @@ class ImageEnsemble(DetectViaBatch):
             "decided_by": "vote",
             "timings_ms": {k: round(v, 2) for k, v in timings.items()},
         }
+        clip = members[1]
+        if (
+            self.config.get("require_view_agreement")
+            and verdict != "uncertain"
+            and not provenance.evidence.get("informative")
+            and not _views_agree(clip, verdict, ai_at, human_below)
+        ):
+            verdict = "uncertain"
+            evidence["decided_by"] = "view disagreement"
+            evidence["view_agreement"] = {
+                "agree": False,
+                "reason": "the canonical and the degraded view of the image do not both "
+                f"support the vote ({clip.evidence.get('views')}), so the answer is uncertain",
+            }
         if provenance.evidence.get("conclusive"):
             conclusive = [
                 f for f in provenance.evidence["findings"] if f["strength"] == "conclusive"
@@ -146,6 +170,7 @@ class ImageEnsemble(DetectViaBatch):
         evidence["patch_heatmap"] = patch.get("patch_heatmap")
         evidence["most_suspicious_patch"] = patch.get("most_suspicious_patch")
         evidence["provenance_findings"] = provenance.evidence.get("findings", [])
+        evidence["attribution"] = clip.evidence.get("attribution")
         return DetectionResult(
             modality="image",
             detector=self.name,

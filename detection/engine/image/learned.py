@@ -1,8 +1,12 @@
-"""``image.clip``: a head trained on CLIP ViT-B/16 embeddings of canonical crops.
+"""``image.clip``: a head on several layers of the CLIP ViT-B/16 tower, two views agreeing.
 
-The head (``clip_head.json``) and its calibration (``clip_calibration.json``) are written by
-``manage.py train_image_head`` from ``../shared/data/image``; the calibration file records
-the data, split, date and the figures on held-out generator families.
+The head (``clip_head.json``) reads, per crop, the class / mean patch tokens of the layers
+its spec names (:mod:`.clip_layers`); its calibration (``clip_calibration.json``) and the
+figures on held-out generator families and real sources come from
+``manage.py train_image_head``. An image is seen twice: its canonical view (several crops;
+their scores averaged) and a degraded, thumbnail-like copy (:mod:`.views`). A verdict needs
+both views to agree; when they do not, the answer is ``uncertain`` and the result says why.
+The most similar known generator family (:mod:`.attribution`) comes with it as evidence.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from ..base import DetectorInput, DetectViaBatch
 from ..calibration import Calibration
 from ..result import DetectionResult, ModelRef
 from . import canonical, heads
-from .clip_encoder import ClipEncoder, shared_encoder
+from .attribution import AttributionModel
 from .clip_features import ClipFeatures, extract
+from .clip_layers import LayeredClipEncoder, shared_encoder
 from .validate import OpenedImage, open_image
 
 
@@ -30,6 +35,12 @@ def probe() -> None:
     heads.probe_files()
 
 
+# JPEGs are decoded at a reduced DCT scale when the picture stays at least this large on its
+# short side: the learned members see a 256 px canonical copy, so a full 12-megapixel decode
+# would only be thrown away (and costs most of a second on one core).
+DECODE_SHORT_SIDE = 512
+
+
 def open_all(contents: Sequence[DetectorInput]) -> list[OpenedImage]:
     """Open every image of a batch; a bad one is rejected by name so the caller can drop it."""
     from ..errors import InputRejected
@@ -37,7 +48,7 @@ def open_all(contents: Sequence[DetectorInput]) -> list[OpenedImage]:
     opened = []
     for content in contents:
         try:
-            opened.append(open_image(Path(content)))
+            opened.append(open_image(Path(content), reduce_to=DECODE_SHORT_SIDE))
         except InputRejected as exc:
             raise InputRejected(f"{Path(content).name}: {exc}") from exc
     return opened
@@ -52,7 +63,7 @@ class LearnedImageDetector(DetectViaBatch):
     calibration_path: Path
 
     def __init__(self) -> None:
-        self.encoder: ClipEncoder | None = None
+        self.encoder: LayeredClipEncoder | None = None
         self.head: heads.Head | None = None
         self.calibration: Calibration | None = None
 
@@ -74,7 +85,9 @@ class LearnedImageDetector(DetectViaBatch):
         t0 = time.perf_counter()
         opened = open_all(contents)
         decode_ms = (time.perf_counter() - t0) * 1000.0 / max(1, len(opened))
-        feats = extract(self.encoder, [o.image for o in opened])
+        feats = extract(
+            self.encoder, [o.image for o in opened], original_sizes=[o.size for o in opened]
+        )
         results = []
         for o, f in zip(opened, feats, strict=True):
             f.timings_ms["decode"] = decode_ms
@@ -114,24 +127,78 @@ class ClipHeadDetector(LearnedImageDetector):
     head_path = heads.CLIP_HEAD
     calibration_path = heads.CLIP_CALIBRATION
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.attribution: AttributionModel | None = None
+
+    def load(self) -> None:
+        super().load()
+        assert self.encoder is not None
+        self.attribution = AttributionModel.load(heads.ATTRIBUTION, self.encoder.sha256)
+
+    def view_scores(self, feats: ClipFeatures) -> tuple[np.ndarray, float, float]:
+        """Per-crop raw scores of the canonical view, and the two views' raw scores."""
+        assert self.head is not None
+        crop_raw = self.head.decision(self.head.features(feats.layers))
+        degraded = float(self.head.decision(self.head.features(feats.degraded_layers))[0])
+        return crop_raw, float(crop_raw.mean()), degraded
+
+    def raw_score(self, canonical_raw: float, degraded_raw: float) -> float:
+        assert self.head is not None
+        if self.head.meta.get("score_views", ["canonical", "degraded"]) == ["canonical"]:
+            return canonical_raw
+        return (canonical_raw + degraded_raw) / 2.0
+
     def from_features(self, opened: OpenedImage, feats: ClipFeatures) -> DetectionResult:
         assert self.head is not None and self.calibration is not None
+        assert self.attribution is not None
         started = time.perf_counter()
-        raw = float(self.head.decision(heads.clip_view(feats.embeds)))
-        # Each crop scored on its own: not what the verdict uses, but it shows whether
-        # one region drives the score.
-        unit = feats.embeds / np.linalg.norm(feats.embeds, axis=-1, keepdims=True)
-        crop_raw = self.head.decision(unit)
-        evidence = {
-            "view": "mean CLIP embedding of canonical crops",
+        cal = self.calibration
+        crop_raw, canon_raw, degraded_raw = self.view_scores(feats)
+        raw = self.raw_score(canon_raw, degraded_raw)
+        p_views = {
+            "canonical": cal.probability(canon_raw),
+            "degraded": cal.probability(degraded_raw),
+        }
+        agreement = view_agreement(cal, cal.probability(raw), p_views)
+        evidence: dict[str, Any] = {
+            "view": self.head.meta.get("view", ""),
             "pipeline": canonical.PIPELINE_ID,
+            "views": {k: round(v, 4) for k, v in p_views.items()},
+            "view_agreement": agreement,
+            "attribution": self.attribution.explain(feats.layers),
             "crops": [
                 {
                     "box": original_box(b, feats),
-                    "probability_ai": round(self.calibration.probability(float(r)), 4),
+                    "probability_ai": round(cal.probability(float(r)), 4),
                 }
                 for b, r in zip(feats.boxes, crop_raw, strict=True)
             ],
             "timings_ms": {**feats.timings_ms, "head": (time.perf_counter() - started) * 1e3},
         }
-        return self._result(raw, opened, evidence)
+        result = self._result(raw, opened, evidence)
+        if not agreement["agree"]:
+            result.verdict = "uncertain"
+        return result
+
+
+def view_agreement(
+    cal: Calibration, probability: float, p_views: dict[str, float]
+) -> dict[str, Any]:
+    """A verdict of ``ai`` (or ``human``) needs every view on the same side of its cut."""
+    verdict = cal.verdict(probability)
+    if verdict == "ai":
+        agree = all(p >= cal.ai_at for p in p_views.values())
+    elif verdict == "human":
+        agree = all(p < cal.human_below for p in p_views.values())
+    else:
+        agree = True
+    out: dict[str, Any] = {"agree": agree}
+    if not agree:
+        shown = ", ".join(f"{k} {v:.2f}" for k, v in p_views.items())
+        need = f"at or above {cal.ai_at:.3f}" if verdict == "ai" else f"under {cal.human_below:.3f}"
+        out["reason"] = (
+            f"the views disagree ({shown}): {verdict!r} needs both {need}, so the answer is "
+            "uncertain"
+        )
+    return out

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..calibration import Calibration
 from ..result import DetectionResult
 from . import canonical, heads
 from .clip_features import ClipFeatures
@@ -83,13 +84,32 @@ class PatchTokenDetector(LearnedImageDetector):
     head_path = heads.PATCH_HEAD
     calibration_path = heads.PATCH_CALIBRATION
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.cell_calibration: Calibration | None = None
+
+    def load(self) -> None:
+        super().load()
+        self.cell_calibration = heads.load_calibration(heads.PATCH_CELL_CALIBRATION)
+
+    def image_raw(self, feats: ClipFeatures, scores: np.ndarray) -> float:
+        """The image's raw score: canonical crops' mean token score, averaged with the
+        degraded view's (as the head was calibrated), unless the head says otherwise."""
+        assert self.head is not None
+        canonical_raw = float(scores.mean())  # == head(mean token): the head is linear
+        if self.head.meta.get("score_views", ["canonical", "degraded"]) == ["canonical"]:
+            return canonical_raw
+        degraded = float(self.head.decision(feats.degraded_layers[:, 11, 1])[0])
+        return (canonical_raw + degraded) / 2.0
+
     def from_features(self, opened: OpenedImage, feats: ClipFeatures) -> DetectionResult:
         assert self.head is not None and self.calibration is not None
+        assert self.cell_calibration is not None
         started = time.perf_counter()
         scores = token_grid(self.head, feats.tokens)
-        raw = float(scores.mean())  # == head(mean token): the head is linear
+        raw = self.image_raw(feats, scores)
         cells = cell_grid(scores, feats)
-        cal = self.calibration
+        cal = self.cell_calibration
         probabilities = [
             [None if math.isnan(v) else round(cal.probability(float(v)), 3) for v in row]
             for row in cells
@@ -109,9 +129,13 @@ class PatchTokenDetector(LearnedImageDetector):
                 "cell_size": [round(cell_w, 2), round(cell_h, 2)],
                 "image_size": [width, height],
                 "canonical_size": list(feats.canonical_size),
-                "values": "P(AI) of each cell through the image-level calibration; cell "
-                "(r, c) covers x in [c*cell_w, (c+1)*cell_w), y in [r*cell_h, (r+1)*cell_h) "
-                "of the uploaded image; read the values relative to each other",
+                "values": "P(AI) of each cell, calibrated for single 16 px patches on held-out "
+                "images (patch_cell_calibration.json), on the same scale and with the same "
+                "cuts as the verdict; one patch carries little evidence, so most cells sit "
+                "near the uncertain middle; cell (r, c) covers x in [c*cell_w, (c+1)*cell_w), "
+                "y in [r*cell_h, (r+1)*cell_h) of the uploaded image",
+                "ai_at": cal.ai_at,
+                "human_below": cal.human_below,
             },
             "most_suspicious_patch": {
                 "box": [

@@ -17,19 +17,16 @@ below apply the same way at upload time and in the worker:
 
 from __future__ import annotations
 
-import os
+import math
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .. import settings
 from ..errors import InputRejected
 from ..sniff import sniff
-
-DEFAULT_MAX_PIXELS = 50_000_000
-DEFAULT_MIN_SIDE = 64
-DEFAULT_MAX_FRAMES = 1_000
 
 # Extensions a user's file name may carry, and the sniffed content type each one means.
 _EXTENSIONS = {
@@ -55,15 +52,15 @@ _FORMATS = {
 
 
 def max_pixels() -> int:
-    return int(os.environ.get("DETECTION_IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    return settings.current().image.max_pixels
 
 
 def min_side() -> int:
-    return int(os.environ.get("DETECTION_IMAGE_MIN_SIDE", DEFAULT_MIN_SIDE))
+    return settings.current().image.min_side
 
 
 def max_frames() -> int:
-    return int(os.environ.get("DETECTION_IMAGE_MAX_FRAMES", DEFAULT_MAX_FRAMES))
+    return settings.current().image.max_frames
 
 
 def _frame_count(img: Image.Image) -> int:
@@ -97,6 +94,12 @@ class OpenedImage:
     mode: str  # the file's own mode before conversion (e.g. CMYK, I;16, RGBA)
     frames: int = 1
     notes: list[str] = field(default_factory=list)
+    decode_scale: float = 1.0  # < 1 when a JPEG was decoded at a reduced DCT scale
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """The upload's own (oriented) size, whatever scale the pixels were decoded at."""
+        return self.width, self.height
 
 
 def _check_name(path: Path, content_type: str) -> None:
@@ -222,12 +225,22 @@ def _to_rgb(img: Image.Image, notes: list[str]) -> Image.Image:
     return img
 
 
-def open_image(path: Path) -> OpenedImage:
-    """Open, check and fully decode an image to 8-bit RGB (first frame of an animation)."""
+def open_image(path: Path, reduce_to: int | None = None) -> OpenedImage:
+    """Open, check and decode an image to 8-bit RGB (first frame of an animation).
+
+    With ``reduce_to``, a JPEG at least twice that size on its short side is decoded at
+    the smallest DCT scale (1/2, 1/4, 1/8) that keeps its short side at ``reduce_to`` or
+    more: most of a 12-megapixel decode is skipped for detectors that look at a small copy.
+    ``width`` / ``height`` stay the upload's own size.
+    """
     img, fmt = _open_lazily(Path(path))
     notes: list[str] = []
+    file_width = img.width
     with img:
-        frames = _frame_count(img)
+        frames = _frame_count(img)  # before draft(): counting seeks, which resets it
+        if reduce_to and img.format == "JPEG" and min(img.size) >= 2 * reduce_to:
+            scale = reduce_to / min(img.size)
+            img.draft("RGB", (math.ceil(img.width * scale), math.ceil(img.height * scale)))
         if frames > 1:
             img.seek(0)
             if fmt == "MPO":  # a camera's multi-picture JPEG: frame 0 is the photo itself
@@ -235,6 +248,7 @@ def open_image(path: Path) -> OpenedImage:
             else:
                 notes.append(f"animated image with {frames} frames: only the first was analysed")
         _decode(img, draft=False)
+        ratio = img.width / file_width
         original_mode = img.mode
         try:
             oriented = ImageOps.exif_transpose(img) or img
@@ -245,11 +259,12 @@ def open_image(path: Path) -> OpenedImage:
         return OpenedImage(
             image=rgb.copy() if rgb is img else rgb,
             format=fmt,
-            width=rgb.width,
-            height=rgb.height,
+            width=round(rgb.width / ratio),
+            height=round(rgb.height / ratio),
             mode=original_mode,
             frames=frames,
             notes=notes,
+            decode_scale=ratio,
         )
 
 

@@ -58,4 +58,14 @@ SPECS: list[DetectorSpec] = [
             "log-probability histogram, burstiness across sentences)."
         ),
     ),
+    DetectorSpec(
+        name="text.surface_head",
+        modality="text",
+        impl="detection.engine.text.members.detectors:SurfaceHeadDetector",
+        probe="detection.engine.text.ensemble_probe:probe_surface_head",
+        description=(
+            "A logistic head trained here on surface features of the writing (sentence-length "
+            "spread, punctuation, contractions, capitalisation, stock phrases); no model."
+        ),
+    ),
 ]

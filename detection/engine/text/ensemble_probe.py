@@ -48,12 +48,23 @@ def probe_stats_head() -> None:
     _calibration("stats_head")
 
 
+def probe_surface_head() -> None:
+    _calibration("surface_head")
+
+
 def probe_ensemble() -> None:
+    import json
+
+    from .members.base import calibration_path
     from .probe import probe as zero_shot_probe
 
+    _calibration("fusion", "create it with `manage.py train_text_pool`")
+    members = json.loads(calibration_path("fusion").read_text())["params"]["members"]
     zero_shot_probe()
-    _style()
-    _minilm()
-    for member in ("style", "embedding_head", "stats_head"):
-        _calibration(member)
-    _calibration("fusion", "create it with `manage.py train_text_fusion`")
+    if "style" in members:
+        _style()
+    if "embedding_head" in members:
+        _minilm()
+    for member in members:
+        if member != "zero_shot":
+            _calibration(member)

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from .scores import SCORE_NAMES, group_sums, raw_score, scores_from_sums
-from .scoring import TokenStats
+from .criteria import SCORE_NAMES, group_sums, raw_score, scores_from_sums
 from .sentences import split_sentences
+from .token_stats import TokenStats
 
 DEFAULT_MAX_SENTENCES = 200
 SENTENCE_TEXT_CHARS = 240

@@ -17,12 +17,13 @@ Four methods, chosen per request (option ``fusion``) or by ``DETECTION_TEXT_FUSI
 
 from __future__ import annotations
 
-import os
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from ..calibration import Calibration
 from ..errors import InputRejected, ModelUnavailable
 from ..result import DetectionResult, Verdict
@@ -55,6 +56,16 @@ class LearnedFusion:
             for key, w in params.get("interactions", {}).items()
             for a, _, b in [key.partition("*")]
         }
+        # Verdict cuts per length band (words of the text), fitted at a fixed false-positive
+        # rate on human texts of many sources; the file's own cuts are the longest band's.
+        self.by_length: list[dict[str, Any]] = sorted(
+            params.get("by_length", []), key=lambda e: int(e["min_words"])
+        )
+        # Per-sentence Platt mappings by sentence length (shared contract 1): a sentence's
+        # fused raw score mapped onto the verdict's probability scale.
+        self.sentence_by_words: list[dict[str, Any]] = sorted(
+            params.get("sentence_by_words", []), key=lambda e: int(e["min_words"])
+        )
         weighted = params.get("weighted", {})
         self.vote_weights: dict[str, float] = dict(weighted.get("weights", {}))
         self.weighted_cuts = (
@@ -64,7 +75,7 @@ class LearnedFusion:
 
     @classmethod
     def load(cls, path: Path | None = None) -> LearnedFusion:
-        path = path or Path(os.environ.get("DETECTION_TEXT_FUSION_FILE", "") or FUSION_PATH)
+        path = path or Path(settings.current().text.fusion_file or FUSION_PATH)
         if not path.is_file():
             raise ModelUnavailable(
                 f"text fusion file missing: {path}; create it with `manage.py train_text_fusion`"
@@ -81,16 +92,44 @@ class LearnedFusion:
     def probability(self, probabilities: Mapping[str, float]) -> float:
         return self.calibration.probability(self.raw(probabilities))
 
-    def fuse(self, results: Sequence[DetectionResult], method: str) -> Fused:
+    def cuts_for(self, words: int | None) -> tuple[float, float]:
+        """(ai_at, human_below) for a text of ``words`` words."""
+        cuts = (self.calibration.ai_at, self.calibration.human_below)
+        if words is None:
+            return cuts
+        for entry in self.by_length:
+            if words >= int(entry["min_words"]):
+                cuts = (float(entry["ai_at"]), float(entry["human_below"]))
+        return cuts
+
+    def verdict(self, probability: float, words: int | None) -> Verdict:
+        ai_at, human_below = self.cuts_for(words)
+        if probability >= ai_at:
+            return "ai"
+        return "human" if probability < human_below else "uncertain"
+
+    def sentence_probability(self, probabilities: Mapping[str, float], words: int) -> float:
+        """A sentence's P(AI) on the verdict's scale, from its members' sentence scores."""
+        raw = self.raw(probabilities)
+        if not self.sentence_by_words:
+            return self.calibration.probability(raw)
+        chosen = self.sentence_by_words[0]
+        for entry in self.sentence_by_words:
+            if words >= int(entry["min_words"]):
+                chosen = entry
+        z = float(chosen["a"]) * raw + float(chosen["b"])
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def fuse(
+        self, results: Sequence[DetectionResult], method: str, words: int | None = None
+    ) -> Fused:
         if method not in FUSION_METHODS:
             raise InputRejected(f"option fusion must be one of {FUSION_METHODS}, not {method!r}")
         probs = {member_name(r.detector): r.probability_ai for r in results}
         if method == "learned":
             raw = self.raw(probs)
             p = self.calibration.probability(raw)
-            return Fused(
-                self.calibration.verdict(p), p, raw, self.calibration.raw_threshold, method
-            )
+            return Fused(self.verdict(p, words), p, raw, self.calibration.raw_threshold, method)
         weights = {r.detector: self.vote_weights.get(member_name(r.detector), 1.0) for r in results}
         ai_at, human_below = self.weighted_cuts if method == "weighted" else (0.5, 0.5)
         verdict, p = vote(results, method, weights, ai_at=ai_at, human_below=human_below)  # type: ignore[arg-type]
@@ -104,6 +143,9 @@ class LearnedFusion:
             "intercept": round(self.intercept, 4),
             "ai_at": self.calibration.ai_at,
             "human_below": self.calibration.human_below,
+            "by_length": [
+                {k: e[k] for k in ("min_words", "ai_at", "human_below")} for e in self.by_length
+            ],
             "date": self.calibration.provenance.get("date"),
         }
 
@@ -113,7 +155,7 @@ def member_name(detector: str) -> str:
 
 
 def default_method() -> str:
-    method = os.environ.get(FUSION_ENV, "learned").strip() or "learned"
+    method = settings.current().text.fusion
     if method not in FUSION_METHODS:
         raise ModelUnavailable(f"{FUSION_ENV} must be one of {FUSION_METHODS}, not {method!r}")
     return method

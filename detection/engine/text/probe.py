@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 
+from .. import settings
 from ..errors import ModelUnavailable
 from ..weights import packaged_file
 from .choices import (
@@ -13,7 +13,6 @@ from .choices import (
     PACKAGE_MODULE,
     PACKAGE_PARTS,
     ModelChoice,
-    TextSettings,
     configured_choices,
 )
 from .gguf_cache import converted_dir, is_complete
@@ -27,7 +26,7 @@ def probe() -> None:
         raise ModelUnavailable(f"python packages missing for the text detector: {missing}")
     for choice in dict.fromkeys(configured_choices()):
         _probe_choice(choice)
-    calibration = TextSettings.from_env().calibration_path
+    calibration = settings.current().text.calibration_path
     if not calibration.is_file():
         raise ModelUnavailable(
             f"text calibration file missing: {calibration}; create it with "
@@ -55,7 +54,7 @@ def _probe_hub(choice: ModelChoice) -> None:
     cached = try_to_load_from_cache(choice.model_id, "config.json", revision=choice.revision)
     if isinstance(cached, str):
         return
-    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+    if settings.current().hf_hub_offline:
         raise ModelUnavailable(
             f"text model {choice.key} is not in the local Hugging Face cache and "
             "HF_HUB_OFFLINE is set: download it first with "

@@ -3,7 +3,10 @@
 Each member that scores sentences (zero-shot, style, embedding head) gives a calibrated
 probability per sentence of its own segmentation; they are mapped onto one segmentation
 (``sentences.split_sentences``) by character overlap and fused with the document fusion's
-weights. A member without sentence scores contributes its document probability.
+weights. A member without sentence scores contributes its document probability. The fused
+raw score goes through the fusion file's per-sentence-length Platt mapping
+(``sentence_by_words``), fitted on held-out sentences, so a sentence's probability is on
+the verdict's scale and a short sentence lands near the uncertain middle.
 
 The UI reads ``evidence["sentences"] = [{"text", "probability_ai", ...}]``.
 """
@@ -17,7 +20,7 @@ from .fusion_model import LearnedFusion
 from .members.base import MemberOutput, SentenceScore
 from .sentences import split_sentences
 
-MAX_SENTENCES = 200
+MAX_SENTENCES = 1000
 SENTENCE_TEXT_CHARS = 240
 
 
@@ -52,7 +55,9 @@ def fuse_sentences(
                 "start": start,
                 "end": end,
                 "text": piece,
-                "probability_ai": round(fusion.probability(probs), 4),
+                "probability_ai": round(
+                    fusion.sentence_probability(probs, len(text[start:end].split())), 4
+                ),
                 "members": sentence_members,
             }
         )

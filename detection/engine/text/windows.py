@@ -43,3 +43,20 @@ def plan_windows(
         if end >= n_tokens:
             return windows
         score_from, start = end, end - overlap
+
+
+def sample_windows(windows: list[Window], max_windows: int) -> list[Window]:
+    """At most ``max_windows`` of a text's windows, evenly spread, the first always kept.
+
+    A long text's verdict does not need every token: per-token statistics averaged over
+    a few thousand tokens spread over the text are already tight, and scoring all of a
+    10,000-word text would cost ~13,000 tokens of model time. Tokens of windows left out
+    get no language-model score; their sentences are judged by the other members.
+    """
+    if max_windows <= 0 or len(windows) <= max_windows:
+        return windows
+    if max_windows == 1:
+        return windows[:1]
+    step = (len(windows) - 1) / (max_windows - 1)
+    picked = sorted({round(k * step) for k in range(max_windows)})
+    return [windows[i] for i in picked]

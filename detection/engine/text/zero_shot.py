@@ -1,7 +1,7 @@
 """Zero-shot AI-text detection with Binoculars and the analytic Fast-DetectGPT criterion.
 
-One pass of the language model(s) gives three statistics per token (``scoring.py``);
-both criteria are ratios of their sums (``scores.py``). The verdict uses the raw score
+One pass of the language model(s) gives three statistics per token (``token_stats.py``);
+both criteria are ratios of their sums (``criteria.py``). The verdict uses the raw score
 that the calibration file names (chosen on the calibration split, see
 ``manage.py calibrate_text``); both criteria always appear in the evidence.
 """
@@ -16,17 +16,19 @@ from typing import Any
 
 import torch
 
+from .. import settings as engine_settings
 from ..base import DetectorInput, Progress
 from ..calibration import Calibration
 from ..errors import InputRejected, ModelUnavailable
 from ..result import DetectionResult, ModelRef
-from .choices import ModelChoice, TextSettings, configured_choices
+from ..settings import TextSettings
+from .choices import ModelChoice, configured_choices
+from .criteria import SCORE_NAMES, raw_score, scores_from_sums
 from .evidence import DEFAULT_MAX_SENTENCES, build_evidence
 from .lengths import LengthCalibrations
 from .limits import check_text
 from .lm import DTYPES, load_pair
-from .scores import SCORE_NAMES, raw_score, scores_from_sums
-from .scoring import Scorer, TokenStats
+from .token_stats import Scorer, TokenStats
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ class ZeroShotTextDetector:
         performer: ModelChoice | None = None,
         calibration_path: Path | None = None,
     ) -> None:
-        self.settings = settings or TextSettings.from_env()
+        self.settings = settings or engine_settings.current().text
         env_observer, env_performer = configured_choices()
         self.observer_choice = observer or env_observer
         self.performer_choice = performer or env_performer
@@ -137,11 +139,16 @@ class ZeroShotTextDetector:
         window_tokens: int | None = None,
         overlap: int | None = None,
         progress: Progress | None = None,
+        max_windows: int = 0,
     ) -> list[TokenStats]:
         """Per-token statistics of already-checked texts (see ``limits.check_text``)."""
         scorer = self.load_models()
         return scorer.token_stats(
-            texts, window_tokens=window_tokens, overlap=overlap, progress=progress
+            texts,
+            window_tokens=window_tokens,
+            overlap=overlap,
+            progress=progress,
+            max_windows=max_windows,
         )
 
     def detect(

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base import DetectorInput, Progress
+from ..fusion.soundtrack import with_soundtrack
 from ..image import heads
 from ..image.provenance import c2pa_check
 from ..result import DetectionResult, ModelRef, Verdict
@@ -92,11 +93,9 @@ class VideoFramesDetector:
         if not options.get("audio", True):
             visual.evidence["audio"] = {"status": "audio not analysed: disabled by options"}
             return visual
-        from ..fusion.detector import MultimodalFusion
-
         if progress:
             progress(0.9, "analysing the soundtrack")
-        return MultimodalFusion.combine(path, visual, options, detector_name=self.name)
+        return with_soundtrack(path, visual, options, detector_name=self.name)
 
     def analyse_visual(
         self, path: Path, options: Mapping[str, Any], progress: Progress | None = None

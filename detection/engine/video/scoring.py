@@ -12,11 +12,10 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from ..image import heads
-from ..image.clip_encoder import shared_encoder
 from ..image.clip_features import extract, max_batch
+from ..image.clip_layers import shared_encoder
 from ..image.learned import ClipHeadDetector
-from ..image.patches import PatchTokenDetector
+from ..image.patches import PatchTokenDetector, token_grid
 
 THUMB_SIDE = 160
 THUMB_QUALITY = 70
@@ -52,12 +51,12 @@ class FrameScorer:
         for start in range(0, len(images), step):
             # Features are dropped after each chunk: the patch tokens are large.
             for f in extract(encoder, images[start : start + step], step):
+                _, canonical_raw, degraded_raw = self.clip.view_scores(f)
                 p_clip = self.clip.calibration.probability(
-                    float(self.clip.head.decision(heads.clip_view(f.embeds)))
+                    self.clip.raw_score(canonical_raw, degraded_raw)
                 )
-                p_patch = self.patch.calibration.probability(
-                    float(self.patch.head.decision(heads.token_view(f.tokens)))
-                )
+                scores = token_grid(self.patch.head, f.tokens)
+                p_patch = self.patch.calibration.probability(self.patch.image_raw(f, scores))
                 combined = (w_clip * p_clip + w_patch * p_patch) / (w_clip + w_patch)
                 out.append(Scores(p_clip, p_patch, combined))
         return out

@@ -7,15 +7,12 @@ per frame, ``DETECTION_VIDEO_MAX_SECONDS`` (1800) of duration, and frames of at 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
+from .. import settings
 from ..errors import InputRejected
 from ..sniff import sniff
-
-DEFAULT_MAX_PIXELS = 3840 * 2160
-DEFAULT_MAX_SECONDS = 1800.0
 
 _EXTENSIONS = {
     ".mp4": {"video/mp4", "video/quicktime"},
@@ -29,15 +26,15 @@ _EXTENSIONS = {
 
 
 def max_pixels() -> int:
-    return int(os.environ.get("DETECTION_VIDEO_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    return settings.current().video.max_pixels
 
 
 def max_seconds() -> float:
-    return float(os.environ.get("DETECTION_VIDEO_MAX_SECONDS", DEFAULT_MAX_SECONDS))
+    return settings.current().video.max_seconds
 
 
 def min_side() -> int:
-    return int(os.environ.get("DETECTION_IMAGE_MIN_SIDE", 64))
+    return settings.current().image.min_side
 
 
 def _check_bytes(path: Path) -> str:

@@ -34,9 +34,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from detection.engine.audio import calibrating, dataset
         from detection.engine.audio.aasist import AasistDetector
         from detection.engine.audio.paths import ENSEMBLE_PATH, HEAD_PATH, calibration_path
+        from detection.engine.audio.train import calibrate, dataset
         from detection.engine.audio.whisper_head import WhisperHeadDetector
         from detection.engine.weights import sha256_file
 
@@ -81,10 +81,8 @@ class Command(BaseCommand):
         for name, (detector, key) in members.items():
             say(f"{name}: scoring {len(cal_clips)} calibration + {len(test_clips)} test clips")
             detector.load_model()
-            cal_scored[name], skipped = calibrating.score_clips(detector, cal_clips, key, say)
-            test_scored[name], skipped_test = calibrating.score_clips(
-                detector, test_clips, key, say
-            )
+            cal_scored[name], skipped = calibrate.score_clips(detector, cal_clips, key, say)
+            test_scored[name], skipped_test = calibrate.score_clips(detector, test_clips, key, say)
             prov = {
                 **provenance,
                 "detector": name,
@@ -93,11 +91,11 @@ class Command(BaseCommand):
             }
             if name == "audio.aasist":
                 prov["native_decision_rule"] = {
-                    "calibration_split": calibrating.native_aasist_threshold(cal_scored[name]),
-                    "test_split": calibrating.native_aasist_threshold(test_scored[name]),
+                    "calibration_split": calibrate.native_aasist_threshold(cal_scored[name]),
+                    "test_split": calibrate.native_aasist_threshold(test_scored[name]),
                 }
             for stream, store in ((False, file_cals), (True, stream_cals)):
-                cal = calibrating.fit(cal_scored[name], test_scored[name], stream, prov)
+                cal = calibrate.fit(cal_scored[name], test_scored[name], stream, prov)
                 store[name] = cal
                 path = calibration_path(detector.calibration_name, stream)
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +112,7 @@ class Command(BaseCommand):
                 say(f"  native rule: {json.dumps(prov['native_decision_rule'])}")
 
         if len(members) == 2:
-            config = calibrating.fit_ensemble(
+            config = calibrate.fit_ensemble(
                 {n: cal_scored[n] for n in members},
                 {n: test_scored[n] for n in members},
                 file_cals,

@@ -6,7 +6,7 @@
 
 Writes ``detection/engine/text/calibration/zero_shot.json`` (or ``--output``): the chosen
 raw score, Platt parameters, the verdict cuts and the hold-out figures, with provenance.
-The split is by pair index (see ``detection/engine/text/dataset.py``).
+The split is by pair index (see ``detection/engine/text/train/fastdetectgpt.py``).
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ class Command(BaseCommand):
         parser.add_argument("--compare-pairs", type=int, default=20, help="hold-out pairs per file")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from detection.engine.text import calibrate
-        from detection.engine.text.choices import CALIBRATION_PATH, TextSettings
-        from detection.engine.text.dataset import DEFAULT_DATA_DIR, FILES
+        from detection.engine.settings import TextSettings, current
+        from detection.engine.text.choices import CALIBRATION_PATH
+        from detection.engine.text.train import calibrate
+        from detection.engine.text.train.fastdetectgpt import DEFAULT_DATA_DIR, FILES
         from detection.engine.text.zero_shot import ZeroShotTextDetector
 
         data_dir: Path = options["data"] or DEFAULT_DATA_DIR
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             raise CommandError(f"{data_dir} lacks {missing}: pass --data")
         output: Path = options["output"] or CALIBRATION_PATH
         say = self.stdout.write
-        base = TextSettings.from_env()
+        base = current().text
         settings = TextSettings(
             **{**base.__dict__, "dtype": options["dtype"], "batch_windows": options["batch"]}
         )

@@ -36,15 +36,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from detection.engine.errors import EngineError
-        from detection.engine.text import corpus
-        from detection.engine.text.ensemble_eval import figures, format_table, roc_plot
-        from detection.engine.text.ensemble_run import arrays_for, score_items
-        from detection.engine.text.evaluation_data import load_labelled
         from detection.engine.text.fusion_model import LearnedFusion
         from detection.engine.text.members.members import make_members
+        from detection.engine.text.train import dataset
+        from detection.engine.text.train.evaluate import figures, format_table, roc_plot
+        from detection.engine.text.train.labelled_files import load_labelled
+        from detection.engine.text.train.run import arrays_for, score_items
 
         if options["path"] == "holdout":
-            items = [it for it in corpus.build() if it.holdout]
+            items = [it for it in dataset.build() if it.holdout]
         else:
             try:
                 items = load_labelled(Path(options["path"]), limit=options["limit"])

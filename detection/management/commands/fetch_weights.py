@@ -12,7 +12,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 # "module:attribute" of each dict[str, PinnedFile] that detectors read through the resolver.
-MANIFESTS = ["detection.engine.audio.aasist_weights:WEIGHTS"]
+MANIFESTS = [
+    "detection.engine.audio.aasist_weights:WEIGHTS",
+    "detection.engine.audio.rawgat:ALL_WEIGHTS",
+]
 
 
 def pinned_files() -> dict[str, Any]:

@@ -27,8 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from detection.engine.text import generate
-        from detection.engine.text.corpus import DATA_DIR
+        from detection.engine.text.train import generate
+        from detection.engine.text.train.dataset import DATA_DIR
 
         output = options["output"] or DATA_DIR / "smollm2.jsonl"
         items = generate.prompts(options["repeats"], options["seed"])

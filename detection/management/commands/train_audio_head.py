@@ -3,7 +3,7 @@
     python manage.py train_audio_head [--data ../shared/data/audio] [--no-extra]
 
 Reads the shared data's manifest (split by generator family and source, see
-``detection.engine.audio.dataset``), adds speech made offline with espeak-ng / flite and
+``detection.engine.audio.train.dataset``), adds speech made offline with espeak-ng / flite and
 the alsa-utils voice prompts to the train split, picks the feature set and regularisation
 by leave-one-family-out cross-validation inside the train split, fits the head on the
 whole train split and writes ``detection/engine/audio/heads/whisper_head.json`` with its
@@ -32,8 +32,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from detection.engine.audio import dataset, extras, training
         from detection.engine.audio.paths import HEAD_PATH
+        from detection.engine.audio.train import dataset, extra_speech, fit
 
         root = options["data"] or dataset.data_dir()
         if not (root / "manifest.csv").is_file():
@@ -44,12 +44,12 @@ class Command(BaseCommand):
         extra_clips: list[dataset.Clip] = []
         notes = ["extras skipped (--no-extra)"]
         if not options["no_extra"]:
-            extra_clips, notes = extras.generate()
+            extra_clips, notes = extra_speech.generate()
         for note in notes:
             say(f"note: {note}")
 
         say(f"features of {len(clips) + len(extra_clips)} clips (cached after the first run)")
-        items, skipped = training.extract([*clips, *extra_clips], say)
+        items, skipped = fit.extract([*clips, *extra_clips], say)
         for s in skipped:
             say(f"skipped {s}")
         by_split = {s: [it for it in items if it.clip.split == s] for s in dataset.SPLITS}
@@ -58,21 +58,21 @@ class Command(BaseCommand):
         manifest_items = [it for it in items if it.clip.sha256 in manifest_shas]
 
         say("choosing features and C by leave-one-family-out CV inside the train split")
-        feature_id, c, table = training.choose(train, say)
+        feature_id, c, table = fit.choose(train, say)
         say(f"chosen: {feature_id}, C={c}")
-        head = training.fit_head(train, feature_id, c)
-        test_eval = training.evaluate(head, by_split["test"])
-        calibration_eval = training.evaluate(head, by_split["calibration"])
+        head = fit.fit_head(train, feature_id, c)
+        test_eval = fit.evaluate(head, by_split["test"])
+        calibration_eval = fit.evaluate(head, by_split["calibration"])
         say(f"held-out test split: AUROC {test_eval['auroc']}")
         for fam, value in test_eval["per_family_auroc_vs_all_real"].items():
             say(f"  {fam}: {value}")
         say("leave-one-family-out over every family of the shared data (information only)")
-        all_cv = training.family_cv(manifest_items, feature_id, c)
+        all_cv = fit.family_cv(manifest_items, feature_id, c)
         for fam, value in all_cv["per_family_auroc"].items():
             say(f"  {fam}: {value}")
 
         manifest_sha = hashlib.sha256((root / "manifest.csv").read_bytes()).hexdigest()
-        head = training.LinearHead(
+        head = fit.LinearHead(
             head.feature,
             head.mean,
             head.scale,
@@ -104,7 +104,7 @@ class Command(BaseCommand):
                 },
                 "skipped": skipped,
                 "windows": "~4 s file windows (50% overlap) and up to "
-                f"{training.STREAM_LIMIT} live 2 s windows per clip, speech only (Silero VAD)",
+                f"{fit.STREAM_LIMIT} live 2 s windows per clip, speech only (Silero VAD)",
                 "selection": {"feature": feature_id, "C": c, "train_family_cv": table},
                 "holdout": {
                     "test_split": test_eval,

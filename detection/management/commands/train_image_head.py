@@ -1,11 +1,15 @@
-"""Train the image detectors' heads on CLIP features and calibrate them on held-out families.
+"""Train the image detectors' heads on multi-layer CLIP features; calibrate on held-out groups.
 
-    python manage.py train_image_head [--fpr 0.05] [--fnr 0.05] [--provenance-scan]
+    python -m detection.engine.image.train.corpus build --mirrors DIR --out CORPUS
+    python -m detection.engine.image.train.corpus aligned --out CORPUS --taesd WEIGHTS
+    python -m detection.engine.image.train.corpus_features --shard 0/2   # and 1/2
+    python manage.py train_image_head [--provenance-scan]
 
-Reads ../shared/data/image (the labelled set; see its README), caches the CLIP features
-under the engine's cache dir (DETECTION_CACHE_DIR) so later runs take seconds, and writes
-detection/engine/image/{clip,patch}_head.json, {clip,patch}_calibration.json and
-ensemble.json with their provenance and hold-out figures per generator family.
+Reads ../shared/data/image and the fetched corpus (AIDETECT_IMAGE_CORPUS; manifest in
+detection/engine/image/train/data/corpus_manifest.csv), uses the features cached by
+``corpus_features`` (AIDETECT_IMAGE_FEATURES), and writes detection/engine/image/
+{clip,patch}_head.json, {clip,patch,patch_cell}_calibration.json, attribution.json and
+ensemble.json with their provenance and leave-one-group-out figures.
 """
 
 from __future__ import annotations
@@ -22,12 +26,6 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--fpr", type=float, default=0.05, help="false-positive rate of the 'ai' cut"
-        )
-        parser.add_argument(
-            "--fnr", type=float, default=0.05, help="AI images allowed under the 'human' cut"
-        )
-        parser.add_argument(
             "--provenance-scan",
             action="store_true",
             help="also count how often each provenance rule fires on the labelled set "
@@ -36,10 +34,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--provenance-only", action="store_true", help="run only the provenance scan"
         )
+        parser.add_argument(
+            "--quick",
+            action="store_true",
+            help="smoke run on 10 images per group (checks the chain; do not commit its files)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from detection.engine.errors import ModelUnavailable
-        from detection.engine.image.train import run
+        from detection.engine.image.train import run, train_heads
         from detection.engine.image.train.dataset import data_dir
 
         if not (data_dir() / "manifest.csv").is_file():
@@ -50,18 +53,20 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(measured["findings_per_class"]))
             return
         try:
-            summary = run.train(
-                fpr=options["fpr"],
-                fnr=options["fnr"],
+            summary = train_heads.train(
                 command=command.strip(),
                 report=lambda line: self.stdout.write(line),
+                quick=options["quick"],
             )
+            self.stdout.write("package-shipped photos through the finished image.ensemble")
+            run.record_package_photos(self.stdout.write)
         except ModelUnavailable as exc:
             raise CommandError(str(exc)) from exc
         if options["provenance_scan"]:
             self.stdout.write("provenance rules on the labelled set")
             measured = run.provenance_scan(report=lambda line: self.stdout.write(line))
             self.stdout.write(json.dumps(measured["findings_per_class"]))
-        for name in ("clip", "patch"):
-            self.stdout.write(f"{name}: " + json.dumps(summary[name]["overall"]))
+        for name in ("clip", "patch", "ensemble"):
+            figures = {k: summary[name][k] for k in ("auroc", "tpr_at_fpr", "at_shipped_cuts")}
+            self.stdout.write(f"{name}: " + json.dumps(figures))
         self.stdout.write(self.style.SUCCESS("wrote the image heads and calibrations"))

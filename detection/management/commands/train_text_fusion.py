@@ -31,14 +31,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from detection.engine.calibration import Calibration
-        from detection.engine.text import corpus, ensemble_train
-        from detection.engine.text.ensemble_eval import figures, format_table, roc_plot
-        from detection.engine.text.ensemble_run import arrays_for, score_items
         from detection.engine.text.fusion_model import LearnedFusion
         from detection.engine.text.members.members import make_members
+        from detection.engine.text.train import dataset, fit
+        from detection.engine.text.train.evaluate import figures, format_table, roc_plot
+        from detection.engine.text.train.run import arrays_for, score_items
 
         log = self.stdout.write
-        items = corpus.build(
+        items = dataset.build(
             options["fdg_dir"],
             train_pairs=options["train_pairs"],
             holdout_pairs_per_file=options["holdout_pairs"],
@@ -48,10 +48,10 @@ class Command(BaseCommand):
         members = make_members()
         names = [m.name for m in members]
         try:
-            probs = ensemble_train.load_oof(train, names)
+            probs = fit.load_oof(train, names)
         except (FileNotFoundError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        calibration, report = ensemble_train.fit_fusion(names, probs, train, options["fpr"])
+        calibration, report = fit.fit_fusion(names, probs, train, options["fpr"])
         fusion = LearnedFusion(calibration)
         log(
             f"fusion: {report['chosen']}, weights {fusion.summary()['weights']}, "
@@ -91,7 +91,7 @@ class Command(BaseCommand):
             provenance,
             holdout,
         )
-        path = ensemble_train.write(final, None, "fusion")
+        path = fit.write(final, None, "fusion")
         log(f"\nwrote {path}")
         if options["roc"]:
             log(f"ROC plot: {roc_plot(scored, options['roc'])}")

@@ -39,13 +39,13 @@ class Command(BaseCommand):
         import numpy as np
 
         from detection.engine.errors import ModelUnavailable
-        from detection.engine.text import corpus, ensemble_train
-        from detection.engine.text.ensemble_eval import eval_sets
-        from detection.engine.text.ensemble_run import arrays_for
         from detection.engine.text.members.members import MEMBERS, make_members
+        from detection.engine.text.train import dataset, fit
+        from detection.engine.text.train.evaluate import eval_sets
+        from detection.engine.text.train.run import arrays_for
 
         log = self.stdout.write
-        items = corpus.build(
+        items = dataset.build(
             options["fdg_dir"],
             train_pairs=options["train_pairs"],
             holdout_pairs_per_file=options["holdout_pairs"],
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         train = [it for it in items if not it.holdout]
         hold = [it for it in items if it.holdout]
         if not any(it.label == 1 for it in train) or not any(it.label == 0 for it in train):
-            raise CommandError("no labelled texts of both classes found (see corpus.py)")
+            raise CommandError("no labelled texts of both classes found (see dataset.py)")
         log(f"{len(items)} texts: {len(train)} training, {len(hold)} held out")
         members = make_members()
         arrays, _ = arrays_for(items, members, log)
@@ -79,7 +79,7 @@ class Command(BaseCommand):
                     ]
                 )
                 continue
-            cal, oof_raw, report = ensemble_train.fit_member(
+            cal, oof_raw, report = fit.fit_member(
                 member, train, rows(member.extractor, train), options["fpr"]
             )
             member._calibration = cal
@@ -95,11 +95,11 @@ class Command(BaseCommand):
                 provenance,
                 holdout,
             )
-            path = ensemble_train.write(cal, None, member.name)
+            path = fit.write(cal, None, member.name)
             log(f"{member.name}: wrote {path}")
             for name, f in holdout.items():
                 log(f"  {name}: AUROC {f['auroc']:.3f}, TPR@1%FPR {f['tpr_at_1pct_fpr']:.3f}")
-        path = ensemble_train.save_oof(train, oof)
+        path = fit.save_oof(train, oof)
         log(f"out-of-fold member probabilities of {len(train)} training texts: {path}")
         del MEMBERS
 
@@ -130,7 +130,7 @@ def _provenance(
 ) -> dict[str, Any]:
     from collections import Counter
 
-    from detection.engine.text import corpus
+    from detection.engine.text.train import dataset
 
     count = Counter((it.source, "holdout" if it.holdout else "train", it.label) for it in items)
     return {
@@ -139,11 +139,11 @@ def _provenance(
         "split": {
             "unit": "Fast-DetectGPT: pair index (the zero-shot calibration's own hold-out pairs "
             "are the hold-out); other sources: a stable hash of each text's group, per source",
-            "holdout_share": corpus.HOLDOUT_SHARE,
-            "zero_shot_split": list(corpus.zero_shot_split()),
+            "holdout_share": dataset.HOLDOUT_SHARE,
+            "zero_shot_split": list(dataset.zero_shot_split()),
             "train_pairs_per_file": options["train_pairs"],
             "holdout_pairs_per_file": options["holdout_pairs"],
-            "human_caps": corpus.HUMAN_CAPS,
+            "human_caps": dataset.HUMAN_CAPS,
             "counts": {
                 f"{s}|{split}|{'ai' if y else 'human'}": n
                 for (s, split, y), n in sorted(count.items())
@@ -151,7 +151,7 @@ def _provenance(
             "train_texts": len(train),
             "holdout_texts": len(hold),
         },
-        "max_words": corpus.MAX_WORDS,
+        "max_words": dataset.MAX_WORDS,
         "fpr_target": options["fpr"],
         "ai_at_rule": "P(AI) at the raw cut flagging <= fpr of training humans (out-of-fold)",
         "human_below_rule": "P(AI) at the 5 % quantile of training AI raw scores (capped at ai_at)",

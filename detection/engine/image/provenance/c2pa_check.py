@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
+from ... import settings
 from .findings import (
     AI_SOURCE_TYPES,
     CAPTURE_SOURCE_TYPES,
@@ -32,7 +32,7 @@ VALID_STATES = {"Valid", "Trusted"}
 def _context() -> Any:
     import c2pa
 
-    anchors = os.environ.get("DETECTION_C2PA_TRUST_ANCHORS")
+    anchors = settings.current().image.c2pa_trust_anchors
     if not anchors:
         return None
     pem = Path(anchors).read_text()

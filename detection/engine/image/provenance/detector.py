@@ -74,7 +74,16 @@ class ProvenanceDetector:
         found = c2pa_check.check(path)
         meta_findings, fields = metadata.check(path)
         found += meta_findings
-        marks, wm_info = watermark.check(np.asarray(opened.image))
+        if opened.decode_scale < 1.0:
+            # A JPEG decoded at reduced scale: the mark lives in full-resolution pixels (and
+            # JPEG compression destroys it anyway), so there is nothing to decode.
+            marks: list[Finding] = []
+            wm_info: dict[str, object] = {
+                "checked": False,
+                "reason": "JPEG decoded at reduced scale; the watermark needs the full pixels",
+            }
+        else:
+            marks, wm_info = watermark.check(np.asarray(opened.image))
         found += marks
         return found, {
             "metadata_fields": metadata.summarise_fields(fields),

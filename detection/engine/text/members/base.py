@@ -55,5 +55,5 @@ class MemberOutput:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
-def sentence_spans(text: str, max_sentences: int = 200) -> list[tuple[int, int]]:
+def sentence_spans(text: str, max_sentences: int = 1000) -> list[tuple[int, int]]:
     return split_sentences(text)[:max_sentences]

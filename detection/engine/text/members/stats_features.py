@@ -18,10 +18,13 @@ import itertools
 
 import numpy as np
 
-from ..scores import scores_from_sums
+from ..criteria import scores_from_sums
 from ..sentences import split_sentences
 
-LL_BINS = (-0.1, -1.0, -3.0, -6.0)  # edges, high to low: (>-0.1], (-1,-0.1], ...
+LL_BINS = (-0.1, -1.0, -3.0, -6.0)
+# The heads are trained on texts of up to ~256 scored tokens: the length feature is held
+# there so a long text is not extrapolated to (its averages are only tighter).
+MAX_FEATURE_TOKENS = 256  # edges, high to low: (>-0.1], (-1,-0.1], ...
 FEATURE_NAMES = (
     "nll_mean",
     "nll_std",
@@ -91,6 +94,6 @@ def stats_features(text: str, arrays: dict[str, np.ndarray]) -> np.ndarray:
         float(per_nll_a.max() - per_nll_a.min()),
         float(np.std(per_bino)) if per_bino else 0.0,
         float(lengths_a.std() / max(lengths_a.mean(), 1.0)),
-        float(np.log(n)),
+        float(np.log(min(n, MAX_FEATURE_TOKENS))),
     ]
     return np.asarray(row, dtype=float)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from detection.engine.audio.dataset import data_dir
+from detection.engine.audio.train.dataset import data_dir
 
 POCKETSPHINX = Path("/usr/share/pocketsphinx/test/data/librivox")
 # A LibriVox reading shipped by Debian's pocketsphinx-testdata (16 kHz, 3.3 s).
@@ -89,12 +89,18 @@ def _loaded(name: str) -> object:
 
 
 @pytest.fixture(scope="session")
-def ensemble() -> object:
-    """The process-wide audio ensemble (models loaded once per test session)."""
+def voice() -> object:
+    """The default audio detector, the voice ensemble (models loaded once per session)."""
     return _loaded("audio.ensemble")
 
 
 @pytest.fixture(scope="session")
+def ensemble() -> object:
+    """``audio.vote``, AASIST + Whisper head by voting (the previous default)."""
+    return _loaded("audio.vote")
+
+
+@pytest.fixture(scope="session")
 def aasist_detector(ensemble: object) -> object:
-    """The ensemble's AASIST member."""
+    """The vote's AASIST member."""
     return ensemble.members[0]  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -73,11 +74,11 @@ def test_aasist_finds_espeak_more_spoof_like_than_a_real_reading(
 
 
 def test_missing_weights_name_the_expected_path_checksum_and_url(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, engine_env: Any
 ) -> None:
     from detection.engine.audio import aasist_weights
 
-    monkeypatch.setenv("DETECTION_WEIGHTS_DIR", str(tmp_path))
+    engine_env(DETECTION_WEIGHTS_DIR=str(tmp_path))
     pinned = WEIGHTS["AASIST"]
     with pytest.raises(ModelUnavailable) as err:
         aasist_weights.probe()
@@ -87,21 +88,19 @@ def test_missing_weights_name_the_expected_path_checksum_and_url(
     assert "github.com/clovaai/aasist" in message
 
 
-def test_altered_weights_are_refused_by_checksum(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_altered_weights_are_refused_by_checksum(tmp_path: Path, engine_env: Any) -> None:
     from detection.engine.audio import aasist_weights
 
     (tmp_path / "aasist").mkdir()
     (tmp_path / "aasist" / "AASIST.pth").write_bytes(b"not the checkpoint")
-    monkeypatch.setenv("DETECTION_WEIGHTS_DIR", str(tmp_path))
+    engine_env(DETECTION_WEIGHTS_DIR=str(tmp_path))
     with pytest.raises(ModelUnavailable, match=re.escape(WEIGHTS["AASIST"].sha256)):
         aasist_weights.probe()
 
 
-def test_unknown_variant_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_variant_is_a_clear_error(engine_env: Any) -> None:
     from detection.engine.audio import aasist_weights
 
-    monkeypatch.setenv("DETECTION_AASIST_VARIANT", "AASIST-XL")
+    engine_env(DETECTION_AASIST_VARIANT="AASIST-XL")
     with pytest.raises(ModelUnavailable, match="unknown AASIST variant"):
         aasist_weights.variant()

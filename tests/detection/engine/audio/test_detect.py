@@ -1,4 +1,5 @@
-"""End to end: ``registry.detect(path, "audio")`` on real, synthetic, silent and odd files."""
+"""End to end through ``audio.vote`` (AASIST + Whisper head by voting): real, synthetic,
+silent and odd files. The default detector's own tests are in ``test_voice.py``."""
 
 from __future__ import annotations
 
@@ -13,22 +14,23 @@ from detection.engine.errors import InputRejected
 from detection.engine.result import DetectionResult
 
 pytestmark = pytest.mark.model
+VOTE = "audio.vote"
 
 
 @pytest.fixture(scope="module")
 def real_result(ensemble: object, real_speech: Path) -> DetectionResult:
-    return registry.detect(real_speech, "audio")
+    return registry.detect(real_speech, detector=VOTE)
 
 
 @pytest.fixture(scope="module")
 def tts_result(ensemble: object, tts_speech: Path) -> DetectionResult:
-    return registry.detect(tts_speech, "audio")
+    return registry.detect(tts_speech, detector=VOTE)
 
 
-def test_the_audio_default_is_the_ensemble_with_both_members_kept(
+def test_the_vote_keeps_both_members(
     real_result: DetectionResult,
 ) -> None:
-    assert real_result.detector == "audio.ensemble"
+    assert real_result.detector == "audio.vote"
     assert [m.detector for m in real_result.members] == ["audio.aasist", "audio.whisper_head"]
     for member in real_result.members:
         assert member.raw_score is not None and member.threshold is not None
@@ -66,7 +68,7 @@ def test_held_out_real_reading_is_not_called_ai(real_result: DetectionResult) ->
 def test_silence_only_is_uncertain_with_the_reason(
     ensemble: object, write_audio: Callable[..., Path]
 ) -> None:
-    result = registry.detect(write_audio(np.zeros(16_000 * 3)), "audio")
+    result = registry.detect(write_audio(np.zeros(16_000 * 3)), detector=VOTE)
     assert result.verdict == "uncertain"
     assert "no speech" in result.evidence["reason"]
     assert all(not row["speech"] for row in result.evidence["timeline"])
@@ -75,7 +77,7 @@ def test_silence_only_is_uncertain_with_the_reason(
 
 def test_noise_is_not_scored_as_speech(ensemble: object, write_audio: Callable[..., Path]) -> None:
     noise = np.random.default_rng(3).normal(0, 0.05, 16_000 * 4)
-    result = registry.detect(write_audio(noise), "audio")
+    result = registry.detect(write_audio(noise), detector=VOTE)
     assert result.verdict == "uncertain"
     assert result.evidence["speech_s"] < 0.5
 
@@ -88,7 +90,7 @@ def test_multichannel_24_bit_speech_runs_end_to_end(
     mono, rate = sf.read(str(pocketsphinx_speech))
     stereo = np.stack([mono, mono * 0.5, mono * 0.25, np.zeros_like(mono)], axis=1)
     path = write_audio(stereo, rate, name="four.wav", subtype="PCM_24")
-    result = registry.detect(path, "audio")
+    result = registry.detect(path, detector=VOTE)
     assert result.evidence["source"]["channels"] == 4
     assert all(m.evidence["windows_scored"] >= 1 for m in result.members)
     assert result.evidence["speech_s"] > 1.0
@@ -98,9 +100,9 @@ def test_bad_input_raises_input_rejected_not_a_crash(ensemble: object, tmp_path:
     path = tmp_path / "fake.wav"
     path.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(40))
     with pytest.raises(InputRejected):
-        registry.detect(path, "audio")
+        registry.detect(path, detector=VOTE)
 
 
 def test_unknown_voting_option_is_rejected(ensemble: object, real_speech: Path) -> None:
     with pytest.raises(InputRejected, match="voting"):
-        registry.detect(real_speech, "audio", options={"voting": "dictator"})
+        registry.detect(real_speech, detector=VOTE, options={"voting": "dictator"})

@@ -6,6 +6,7 @@ import struct
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -183,13 +184,13 @@ def test_three_hour_file_is_rejected_from_its_header_without_decoding(
 
 
 def test_duration_limit_follows_the_environment(
-    write_audio: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+    write_audio: Callable[..., Path], engine_env: Any
 ) -> None:
     path = write_audio(_tone(3.0))
-    monkeypatch.setenv("DETECTION_AUDIO_MAX_SECONDS", "2")
+    engine_env(DETECTION_AUDIO_MAX_SECONDS="2")
     with pytest.raises(InputRejected, match="too long"):
         validate_upload(path)
-    monkeypatch.setenv("DETECTION_AUDIO_MAX_SECONDS", "5")
+    engine_env(DETECTION_AUDIO_MAX_SECONDS="5")
     assert validate_upload(path)["duration_s"] == pytest.approx(3.0)
 
 

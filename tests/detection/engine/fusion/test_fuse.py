@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from detection.engine.errors import InputRejected
@@ -74,9 +76,9 @@ def test_voting_methods_are_available_for_fusion() -> None:
     assert weighted.evidence["cross_modal_disagreement"] is True
 
 
-def test_fusion_method_comes_from_options_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fusion_method_comes_from_options_then_environment(engine_env: Any) -> None:
     assert method_from(None) == "any"
-    monkeypatch.setenv("DETECTION_FUSION_METHOD", "majority")
+    engine_env(DETECTION_FUSION_METHOD="majority")
     assert method_from({}) == "majority"
     assert method_from({"fusion": "weighted"}) == "weighted"
     with pytest.raises(InputRejected, match="unknown fusion method"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -59,11 +60,11 @@ def test_c2pa_signer_is_trusted_when_its_ca_is_configured(
     signing_kit: SigningKit,
     photo_jpeg: Path,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    engine_env: Any,
 ) -> None:
     anchors = tmp_path / "anchors.pem"
     anchors.write_bytes(signing_kit.ca_pem)
-    monkeypatch.setenv("DETECTION_C2PA_TRUST_ANCHORS", str(anchors))
+    engine_env(DETECTION_C2PA_TRUST_ANCHORS=str(anchors))
     signed = sign_c2pa(signing_kit, photo_jpeg, tmp_path / "capture.jpg", "digitalCapture")
     result = provenance.detect(signed)
     finding = result.evidence["findings"][0]

@@ -8,6 +8,7 @@ import sys
 import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -68,8 +69,8 @@ def test_decompression_bomb_is_rejected_before_decoding(tmp_path: Path) -> None:
         validate_upload(bomb)
 
 
-def test_pixel_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DETECTION_IMAGE_MAX_PIXELS", "100000")
+def test_pixel_limit_is_configurable(tmp_path: Path, engine_env: Any) -> None:
+    engine_env(DETECTION_IMAGE_MAX_PIXELS="100000")
     with pytest.raises(InputRejected, match="megapixels"):
         validate_upload(SKLEARN / "china.jpg")
 
@@ -150,13 +151,13 @@ def test_cmyk_sixteen_bit_and_alpha_images_are_converted_to_rgb(tmp_path: Path) 
 
 
 def test_the_worker_refuses_an_animation_past_the_frame_limit_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, engine_env: Any
 ) -> None:
     from tests.detection.gif_frames import many_frame_gif
 
     gif = tmp_path / "frames.gif"
     gif.write_bytes(many_frame_gif(30))
     assert open_image(gif).frames == 30
-    monkeypatch.setenv("DETECTION_IMAGE_MAX_FRAMES", "20")  # lowered after the upload
+    engine_env(DETECTION_IMAGE_MAX_FRAMES="20")  # lowered after the upload
     with pytest.raises(InputRejected, match="more than 20 frames"):
         open_image(gif)

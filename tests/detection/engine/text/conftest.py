@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from detection.engine.text.dataset import DEFAULT_DATA_DIR
+from detection.engine.text.train.fastdetectgpt import DEFAULT_DATA_DIR
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from detection.engine.text import corpus
 from detection.engine.text.members.base import calibration_path
+from detection.engine.text.train import dataset
 
 pytestmark = pytest.mark.model
 
@@ -17,7 +17,7 @@ def _trained(member: str) -> None:
 
 @pytest.fixture(scope="module")
 def modern_text() -> str:
-    return next(it.text for it in corpus.assistant_style_items() if it.holdout)
+    return next(it.text for it in dataset.assistant_style_items() if it.holdout)
 
 
 def _check(result, name: str) -> None:
@@ -63,3 +63,14 @@ def test_stats_head_alone_reports_its_features(detector, modern_text: str) -> No
     result = det.detect(modern_text)
     _check(result, "text.stats_head")
     assert list(result.evidence["features"]) == list(FEATURE_NAMES)
+
+
+def test_surface_head_alone_needs_no_model(modern_text: str) -> None:
+    _trained("surface_head")
+    from detection.engine.text.members.detectors import SurfaceHeadDetector
+
+    det = SurfaceHeadDetector()
+    det.load()
+    result = det.detect(modern_text)
+    _check(result, "text.surface_head")
+    assert result.evidence["sentences"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from detection.engine.text.corpus import Item
-from detection.engine.text.ensemble_train import fit_fusion, fusion_design
 from detection.engine.text.fusion_model import LearnedFusion
 from detection.engine.text.members.linear import fit_head, head_raw
+from detection.engine.text.train.dataset import Item
+from detection.engine.text.train.fit import fit_fusion, fusion_design
 
 
 def _items(y: np.ndarray) -> list[Item]:

@@ -11,15 +11,15 @@ import pytest
 from detection.engine.calibration import Calibration
 from detection.engine.errors import InputRejected
 from detection.engine.result import DetectionResult
-from detection.engine.text import corpus
 from detection.engine.text.caveats import assess
-from detection.engine.text.ensemble_eval import Scored, eval_sets, figures, format_table
-from detection.engine.text.evaluation_data import load_labelled
 from detection.engine.text.fusion_model import LearnedFusion
 from detection.engine.text.language import detect_language
 from detection.engine.text.members.base import MemberOutput, SentenceScore, logit
 from detection.engine.text.members.stats_features import FEATURE_NAMES, stats_features
 from detection.engine.text.sentence_fusion import fuse_sentences
+from detection.engine.text.train import dataset
+from detection.engine.text.train.evaluate import Scored, eval_sets, figures, format_table
+from detection.engine.text.train.labelled_files import load_labelled
 
 PROSE = (
     "The committee met on Tuesday to discuss the budget for next year. Several members "
@@ -193,7 +193,7 @@ def test_stats_features_are_finite_and_named() -> None:
 
 
 def test_committed_ai_sources_split_without_leaks() -> None:
-    items = corpus.assistant_style_items()
+    items = dataset.assistant_style_items()
     assert len(items) >= 60
     held = {it.group for it in items if it.holdout}
     train = {it.group for it in items if not it.holdout}
@@ -203,10 +203,10 @@ def test_committed_ai_sources_split_without_leaks() -> None:
 
 
 def test_fastdetectgpt_holdout_is_inside_the_zero_shot_holdout(fastdetectgpt: Path) -> None:
-    from detection.engine.text.dataset import holdout_pairs
+    from detection.engine.text.train.fastdetectgpt import holdout_pairs
 
-    items = corpus.fdg_items(fastdetectgpt, train_pairs=5, holdout_pairs_per_file=5)
-    fraction, seed = corpus.zero_shot_split()
+    items = dataset.fdg_items(fastdetectgpt, train_pairs=5, holdout_pairs_per_file=5)
+    fraction, seed = dataset.zero_shot_split()
     zero_shot_held = {f"pair{i}" for i in holdout_pairs(fraction, seed)}
     assert {it.group for it in items if it.holdout} <= zero_shot_held
     assert not {it.group for it in items if not it.holdout} & zero_shot_held

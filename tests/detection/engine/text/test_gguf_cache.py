@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,8 +17,8 @@ from detection.engine.text import gguf_cache
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DETECTION_CACHE_DIR", str(tmp_path))
+def cache(tmp_path: Path, engine_env: Any) -> Path:
+    engine_env(DETECTION_CACHE_DIR=str(tmp_path))
     return tmp_path
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from detection.engine.text import scoring
+from detection.engine.text import token_stats
 
 
 def _naive(observer: torch.Tensor, performer: torch.Tensor, target: torch.Tensor):
@@ -26,7 +26,7 @@ def logits() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
 
 
 @pytest.mark.parametrize(
-    "fn", [scoring._stats_one_model, scoring._stats_one_model_eager], ids=["pure", "eager"]
+    "fn", [token_stats._stats_one_model, token_stats._stats_one_model_eager], ids=["pure", "eager"]
 )
 def test_one_model_statistics_are_ll_entropy_and_variance(fn, logits) -> None:
     _, performer, target = logits
@@ -37,7 +37,9 @@ def test_one_model_statistics_are_ll_entropy_and_variance(fn, logits) -> None:
 
 
 @pytest.mark.parametrize(
-    "fn", [scoring._stats_two_models, scoring._stats_two_models_eager], ids=["pure", "eager"]
+    "fn",
+    [token_stats._stats_two_models, token_stats._stats_two_models_eager],
+    ids=["pure", "eager"],
 )
 def test_two_model_statistics_use_observer_probabilities_and_performer_logs(fn, logits):
     observer, performer, target = logits
@@ -48,7 +50,7 @@ def test_two_model_statistics_use_observer_probabilities_and_performer_logs(fn, 
 def test_bfloat16_logits_are_reduced_in_float32(logits) -> None:
     _, performer, target = logits
     low = performer.bfloat16()
-    got = scoring._stats_one_model_eager(low, target)
+    got = token_stats._stats_one_model_eager(low, target)
     want = _naive(low.float(), low.float(), target)
     assert got.dtype == torch.float32
     assert torch.allclose(got.double(), want, atol=1e-4)

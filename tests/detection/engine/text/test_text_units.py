@@ -9,7 +9,7 @@ import pytest
 
 from detection.engine.errors import ModelUnavailable
 from detection.engine.text.choices import PACKAGED, parse_choice
-from detection.engine.text.scores import group_sums, raw_score, scores_from_sums
+from detection.engine.text.criteria import group_sums, raw_score, scores_from_sums
 from detection.engine.text.sentences import split_sentences
 from detection.engine.text.windows import plan_windows
 

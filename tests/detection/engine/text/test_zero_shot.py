@@ -12,7 +12,7 @@ from detection.engine.errors import InputRejected
 from detection.engine.result import ModelRef
 from detection.engine.text import gguf_cache
 from detection.engine.text.choices import GGUF_SHA256
-from detection.engine.text.dataset import holdout_pairs
+from detection.engine.text.train.fastdetectgpt import holdout_pairs
 
 pytestmark = pytest.mark.model
 
@@ -161,7 +161,7 @@ def test_two_model_path_with_one_model_in_both_roles_gives_the_same_statistics(
 ) -> None:
     import dataclasses
 
-    from detection.engine.text.scoring import Scorer
+    from detection.engine.text.token_stats import Scorer
 
     lm = detector.scorer.performer
     twin = dataclasses.replace(lm, key="twin")  # a distinct observer object, same weights

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,14 +34,14 @@ def test_truncated_video_is_rejected(tmp_path: Path) -> None:
         validate_upload(cut)
 
 
-def test_enormous_resolution_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DETECTION_VIDEO_MAX_PIXELS", "640000")  # below 1280 x 720
+def test_enormous_resolution_is_rejected(engine_env: Any) -> None:
+    engine_env(DETECTION_VIDEO_MAX_PIXELS="640000")  # below 1280 x 720
     with pytest.raises(InputRejected, match="1280x720"):
         validate_upload(BUNNY)
 
 
-def test_overlong_video_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DETECTION_VIDEO_MAX_SECONDS", "5")
+def test_overlong_video_is_rejected(engine_env: Any) -> None:
+    engine_env(DETECTION_VIDEO_MAX_SECONDS="5")
     with pytest.raises(InputRejected, match="10 s long"):
         validate_upload(BIKES)
 

@@ -1,0 +1,1 @@
+"""Offline training and calibration of the audio detectors (train_audio_head, calibrate_audio)."""

@@ -1,0 +1,1 @@
+"""Offline training, calibration and evaluation of the text detectors (manage.py commands)."""
