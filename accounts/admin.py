@@ -1,6 +1,10 @@
 from django.contrib import admin
 
+from .forms import LockoutAdminAuthenticationForm
 from .models import ApiToken
+
+# The admin's sign-in counts failures and locks out like the site's own.
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 
 @admin.register(ApiToken)

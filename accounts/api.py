@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .models import ApiToken
-from .tokens import token_create, token_revoke
+from .tokens import TokenRefused, token_create, token_revoke
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
@@ -34,7 +36,16 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class ApiTokenCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+    expires_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Omit or null for no expiry. A token creating a token: at most its own.",
+    )
+
+    def validate_expires_at(self, value: datetime | None) -> datetime | None:
+        if value is not None and value <= timezone.now():
+            raise serializers.ValidationError("the expiry must be in the future")
+        return value
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):
@@ -54,7 +65,15 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ApiTokenCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token, raw = token_create(user=request.user, **data.validated_data)  # type: ignore[arg-type]
+        parent = request.auth if isinstance(request.auth, ApiToken) else None
+        try:
+            token, raw = token_create(
+                user=request.user,  # type: ignore[arg-type]
+                parent=parent,
+                **data.validated_data,
+            )
+        except TokenRefused as exc:
+            raise serializers.ValidationError({"expires_at": [str(exc)]}) from exc
         token.token = raw  # type: ignore[attr-defined]
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
 

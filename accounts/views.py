@@ -1,17 +1,32 @@
-"""Sign-up and API-token pages (login/logout are Django's own views)."""
+"""Sign-up, sign-in (Django's, with a lock-out) and API-token pages."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import SignupForm, TokenCreateForm
+from .forms import LockoutAuthenticationForm, SignupForm, TokenCreateForm
 from .models import ApiToken
 from .tokens import token_create, token_revoke
+
+
+class LockoutLoginView(LoginView):
+    """Django's login view, answering 429 with Retry-After while sign-in is locked out."""
+
+    authentication_form = LockoutAuthenticationForm
+    template_name = "accounts/login.html"
+
+    def form_invalid(self, form: LockoutAuthenticationForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        if form.locked_for:
+            response.status_code = 429
+            response["Retry-After"] = str(form.locked_for)
+        return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -177,7 +177,18 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_WORKER_SEND_TASK_EVENTS = False
 # Retries of a job while the database or broker is unreachable (back-off up to 15 s each).
+# They are not attempts: the retry resumes the same claim (detection/retries.py).
 DETECTION_INFRA_RETRIES = env_int("DETECTION_INFRA_RETRIES", 30)
+# A finished result whose save fails is saved again in place this many times (back-off
+# doubling from the base, up to 8 s), then kept aside for the retry (detection/outcome.py).
+DETECTION_SAVE_RETRIES = env_int("DETECTION_SAVE_RETRIES", 6)
+DETECTION_SAVE_RETRY_BASE_S = env_float("DETECTION_SAVE_RETRY_BASE_S", 0.5)
+# Running jobs hold a lease, renewed every third of it while the detector runs; the sweep
+# re-queues jobs whose lease lapsed, and queued jobs this old (a lost broker message),
+# in every process that runs jobs (detection/leases.py). Interval 0: no sweep.
+DETECTION_LEASE_S = env_float("DETECTION_LEASE_S", 60.0)
+DETECTION_SWEEP_INTERVAL_S = env_float("DETECTION_SWEEP_INTERVAL_S", 60.0)
+DETECTION_REQUEUE_QUEUED_AFTER_S = env_float("DETECTION_REQUEUE_QUEUED_AFTER_S", 3600.0)
 
 # --- Auth ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -186,6 +197,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# An open WebSocket re-checks its token or session (revoked, expired, logged out) on a
+# timer while idle, and before sending once the last check is this old (0: every message).
+WS_CREDENTIAL_CHECK_S = env_float("WS_CREDENTIAL_CHECK_S", 30.0)
+WS_CREDENTIAL_RECHECK_S = env_float("WS_CREDENTIAL_RECHECK_S", 0.0)
+# Guessing limits (accounts/lockout.py): failed sign-ins per username and per address
+# within the window lock sign-in for LOGIN_LOCKOUT_S; failed API tokens per address
+# within theirs get 429 for TOKEN_LOCKOUT_S.
+LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_FAILURE_WINDOW_S = env_int("LOGIN_FAILURE_WINDOW_S", 900)
+LOGIN_LOCKOUT_S = env_int("LOGIN_LOCKOUT_S", 900)
+TOKEN_FAILURES_PER_ADDRESS = env_int("TOKEN_FAILURES_PER_ADDRESS", 20)
+TOKEN_FAILURE_WINDOW_S = env_int("TOKEN_FAILURE_WINDOW_S", 300)
+TOKEN_LOCKOUT_S = env_int("TOKEN_LOCKOUT_S", 300)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "frontend:upload"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -224,7 +249,7 @@ REST_FRAMEWORK = {
     # X-Forwarded-For hops to trust when keying anonymous limits (1 behind nginx).
     "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0) or None,
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "detection.api.parsers.BoundedJSONParser",  # refuses deep nesting with a 400
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -261,8 +286,13 @@ DETECTION_READY_CHECK_TIMEOUT = env_float("DETECTION_READY_CHECK_TIMEOUT", 2.0)
 # Audio/video longer than this is refused at upload (0: no limit beyond the detectors' own).
 DETECTION_MAX_MEDIA_SECONDS = env_int("DETECTION_MAX_MEDIA_SECONDS", 600)
 
+# Text streams (ws/text/stream/) run the detector in the web process: open streams per
+# account and in all, per server process (live checks have LIVE_MAX_SESSIONS_*).
+TEXT_STREAM_MAX_PER_USER = env_int("TEXT_STREAM_MAX_PER_USER", 2)
+TEXT_STREAM_MAX_TOTAL = env_int("TEXT_STREAM_MAX_TOTAL", 16)
+
 # --- Throughput: result cache, dynamic batching, model memory ---------------------------
-DETECTION_RESULT_CACHE = env_str("DETECTION_RESULT_CACHE", "global")  # global | owner | off
+DETECTION_RESULT_CACHE = env_str("DETECTION_RESULT_CACHE", "owner")  # owner | global | off
 DETECTION_BATCH_MAX_SIZE = env_int("DETECTION_BATCH_MAX_SIZE", 8)  # 1 turns batching off
 DETECTION_BATCH_WAIT_MS = env_float("DETECTION_BATCH_WAIT_MS", 25.0)
 # Batches of one detector running at once: 1 per GPU. On a CPU-only worker, batching rarely

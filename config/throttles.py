@@ -3,7 +3,8 @@
 - ``user``: every authenticated request of one account (session and all its tokens).
 - ``token``: each API token on its own, so one leaked or runaway script is cut off
   without starving the account's other tokens or its browser session.
-- ``submit``: job submissions (create and batch), which cost model time, per account.
+- ``submit``: jobs submitted (create and every item of a batch), which cost model time,
+  per account.
 - ``anon``: unauthenticated API calls per client address (e.g. token guessing).
 
 Counters live in Django's cache: Redis in production, so every web replica shares them.
@@ -53,7 +54,12 @@ class TokenRateThrottle(_CountingThrottle):
 
 
 class SubmitRateThrottle(_CountingThrottle):
+    """Counts every job a request asks for: a batch of 32 spends 32 of the rate, not 1."""
+
     scope = "submit"
+    cost = 1
+    num_requests: int  # set by SimpleRateThrottle.__init__ (the stubs omit them)
+    duration: int
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if request.method != "POST" or getattr(view, "action", None) not in SUBMIT_ACTIONS:
@@ -61,6 +67,54 @@ class SubmitRateThrottle(_CountingThrottle):
         if getattr(view, "basename", None) != "detection" or not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.cost = _items_asked_for(request, view)
+        if self.cost > self.num_requests:
+            from detection.validation import InputError
+
+            raise InputError(
+                f"a batch of {self.cost} items is more than the submission rate allows at "
+                f"once ({self.rate}); send at most {self.num_requests} items per batch",
+                code="too_large",
+                status=413,
+            )
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+        if len(self.history) + self.cost > self.num_requests:
+            return self.throttle_failure()
+        self.history[:0] = [self.now] * self.cost
+        self.cache.set(self.key, self.history, self.duration)
+        return True
+
+    def wait(self) -> float | None:
+        # Room for `cost` items once the oldest `excess` entries have expired.
+        excess = len(self.history) + self.cost - self.num_requests
+        if excess <= 0 or not self.history:
+            return None
+        return float(max(self.duration - (self.now - self.history[-excess]), 1))
+
+
+def _items_asked_for(request: Request, view: APIView) -> int:
+    """How many jobs the request would queue (1 unless it is a batch)."""
+    if getattr(view, "action", None) != "batch":
+        return 1
+    data = request.data  # parsed once; a malformed body is the client's 400 from here
+    texts = (
+        data.getlist("texts")
+        if hasattr(data, "getlist")
+        else (data.get("texts") if hasattr(data, "get") else None)
+    )
+    files = request.FILES.getlist("files") if hasattr(request.FILES, "getlist") else []
+    count = (len(texts) if isinstance(texts, list) else 0) + len(files)
+    return max(count, 1)
 
 
 class AnonThrottle(AnonRateThrottle, _CountingThrottle):
@@ -82,5 +136,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response["Retry-After"] = str(retry_after)
         if isinstance(response.data, dict) and isinstance(response.data.get("error"), dict):
             response.data["error"]["retry_after"] = retry_after
-            response.data["error"]["message"] = f"Too many requests; retry after {retry_after} s."
+            reason = getattr(exc, "reason", "Too many requests")
+            response.data["error"]["message"] = f"{reason}; retry after {retry_after} s."
     return response

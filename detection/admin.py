@@ -6,8 +6,9 @@ import csv
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -96,15 +97,30 @@ class DetectionAdmin(admin.ModelAdmin):
         url = reverse("admin:detection_detection_media", args=[obj.pk])
         return format_html('<a href="{}">download (logged)</a>', url)
 
+    def _require_view_permission(
+        self, request: HttpRequest, attempted: str, detection_id: str | None = None
+    ) -> None:
+        """Staff status only opens the admin; reading detections needs the view permission.
+
+        The custom views (media, export) are not covered by ModelAdmin's own checks, so
+        each calls this first. A refusal is logged like any other staff action.
+        """
+        if self.has_view_permission(request):
+            return
+        audit_log(request, "refused", detection_id=detection_id, detail={"attempted": attempted})
+        raise PermissionDenied
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
+        self._require_view_permission(request, "view", detection_id=object_id)
         audit_log(request, "view", detection_id=object_id)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def media_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def media_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         from django.http import FileResponse, Http404
 
+        self._require_view_permission(request, "view_media", detection_id=object_id)
         detection = Detection.objects.filter(pk=object_id).first()
         if detection is None or not detection.input_file:
             raise Http404("no media")
@@ -127,17 +143,19 @@ class DetectionAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
     @admin.action(description="Export selected detections as CSV")
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Detection]) -> HttpResponse:
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Detection]) -> HttpResponseBase:
         return self._csv_response(request, queryset, scope="selected")
 
-    def export_filtered_view(self, request: HttpRequest) -> HttpResponse:
+    def export_filtered_view(self, request: HttpRequest) -> HttpResponseBase:
+        self._require_view_permission(request, "export")
         # Reuse the changelist's own filtering so the export matches what the list shows.
         changelist = self.get_changelist_instance(request)
         return self._csv_response(request, changelist.get_queryset(request), scope="filtered")
 
     def _csv_response(
         self, request: HttpRequest, queryset: QuerySet[Detection], scope: str
-    ) -> HttpResponse:
+    ) -> HttpResponseBase:
+        self._require_view_permission(request, "export")
         audit_log(
             request,
             "export",
@@ -155,6 +173,7 @@ class DetectionAdmin(admin.ModelAdmin):
         return response
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        self._require_view_permission(request, "list")
         extra_context = extra_context or {}
         query = request.GET.urlencode()
         extra_context["export_url"] = reverse("admin:detection_detection_export") + (

@@ -6,9 +6,14 @@ job with the same key is copied into the new row, which is marked ``cache_hit`` 
 timings; nothing is recomputed. Changing a detector's code or calibration changes the key,
 so old results stop matching without any purge.
 
-``DETECTION_RESULT_CACHE`` sets the scope: ``global`` (any account's result is reused;
-the default), ``owner`` (only the same account's: nobody can learn from a cache hit that
-someone else submitted the same content) or ``off``.
+``DETECTION_RESULT_CACHE`` sets the scope: ``owner`` (the default: only the same
+account's results are reused), ``global`` (any account's) or ``off``.
+
+A hit on another account's result is never shown as a hit: the row's timings read as a
+computed result's, so the response does not say that someone else submitted the same
+content. ``global`` still saves model time on popular inputs, at a cost: such an answer
+comes back much sooner than a computed one, and a patient caller can time that. Choose it
+only where accounts trust each other (one organisation), or the saving matters more.
 """
 
 from __future__ import annotations
@@ -55,12 +60,22 @@ def copy_into(detection: Detection, source: Detection) -> None:
     for field in ("verdict", "probability_ai", "detector", "evidence", "models_used", "warnings"):
         setattr(detection, field, getattr(source, field))
     detection.results = dict(source.results)
-    detection.timings = {
-        "cache_hit": True,
-        "engine_ms": 0.0,
-        # What the result cost when it was computed (the owner of that row stays private).
-        "original_detector_ms": (source.timings or {}).get("detector_ms"),
-    }
+    timings = source.timings or {}
+    computed_ms = timings.get("detector_ms") or timings.get("original_detector_ms")
+    if source.owner_id == detection.owner_id:
+        detection.timings = {
+            "cache_hit": True,
+            "engine_ms": 0.0,
+            # What the result cost when it was computed.
+            "original_detector_ms": computed_ms,
+        }
+    else:
+        # Another account's result: report it as computed, with the cost it had then.
+        detection.timings = {
+            "engine_ms": timings.get("engine_ms") or computed_ms,
+            "detector_ms": computed_ms,
+            "cache_hit": False,
+        }
     detection.status = Status.COMPLETED
     detection.progress = 1.0
     detection.error_message = ""

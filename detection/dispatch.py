@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from uuid import UUID
 
@@ -70,41 +71,76 @@ def _send_to_celery(detection_id: UUID) -> None:
 def _thread_pool() -> ThreadPoolExecutor:
     global _executor
     if _executor is None:
+        from . import leases
+        from .services import detections_requeue_stale
+
         _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detection")
+        # The embedded worker's own timer: jobs whose lease lapsed come back by themselves.
+        leases.start_sweeper(detections_requeue_stale)
     return _executor
 
 
-def _run_in_thread(detection_id: UUID) -> None:
-    from .services import detection_run
+def _run_in_thread(
+    detection_id: UUID, resume_holder: str | None = None, infra_retries: int = 0
+) -> None:
+    """One job on the embedded worker thread, retried as a Celery task would be
+    (``retries``): nothing it raises may leave the job ``running`` for ever."""
+    from . import leases, retries
+    from .services import detection_after_crash, detection_run
 
+    holder = leases.new_holder()
     close_old_connections()
     try:
-        detection_run(detection_id=detection_id)
-    except Exception:
+        detection_run(detection_id=detection_id, holder=holder, resume_holder=resume_holder)
+    except retries.infrastructure_errors():
+        if infra_retries >= settings.DETECTION_INFRA_RETRIES:
+            logger.error("detection %s: service still unavailable; left to the sweep", detection_id)
+            return
+        logger.warning("detection %s: service unavailable; retrying", detection_id)
+        _later(retries.infra_backoff_s(infra_retries), detection_id, holder, infra_retries + 1)
+    except Exception as exc:
         logger.exception("detection %s crashed in the embedded worker", detection_id)
+        try:
+            backoff = detection_after_crash(detection_id=detection_id, exc=exc)
+        except Exception:
+            logger.exception("detection %s: could not record the crash", detection_id)
+            return  # the lease lapses and the sweep re-queues the job
+        if backoff is not None:
+            _later(backoff, detection_id, None, infra_retries)
     finally:
         close_old_connections()
 
 
+def _later(delay_s: float, detection_id: UUID, resume_holder: str | None, tries: int) -> None:
+    timer = threading.Timer(
+        delay_s, lambda: _thread_pool().submit(_run_in_thread, detection_id, resume_holder, tries)
+    )
+    timer.daemon = True
+    timer.start()
+
+
 def recover_embedded_jobs() -> None:
     """In embedded mode the worker thread dies with the server, so a restart re-queues the
-    jobs it left behind. Called once by the ASGI entry point when
-    DETECTION_RECOVER_ON_START is set (.ci/serve sets it); with Celery, acks_late and
-    `manage.py requeue_detections` cover this instead."""
-    if executor_mode() != "thread" or not getattr(settings, "DETECTION_RECOVER_ON_START", False):
+    jobs it left behind (DETECTION_RECOVER_ON_START, set by .ci/serve). Called once by the
+    ASGI entry point. The worker thread's pool also starts a sweep on a timer of its own
+    (``leases.start_sweeper``), so later lapsed leases need no command; with Celery, the
+    workers run the sweep themselves (``tasks``)."""
+    if executor_mode() != "thread":
         return
+    from .services import detections_requeue_stale
 
-    def recover() -> None:
-        from .services import detections_requeue_stale
+    if getattr(settings, "DETECTION_RECOVER_ON_START", False):
 
-        close_old_connections()
-        try:
-            count = detections_requeue_stale()
-            if count:
-                logger.info("re-queued %d detection(s) left by the previous run", count)
-        except Exception:
-            logger.exception("could not re-queue stale detections")
-        finally:
+        def recover() -> None:
             close_old_connections()
+            try:
+                # Nothing runs yet in this process: every queued job is waiting for nobody.
+                count = detections_requeue_stale(queued_older_than_s=0)
+                if count:
+                    logger.info("re-queued %d detection(s) left by the previous run", count)
+            except Exception:
+                logger.exception("could not re-queue stale detections")
+            finally:
+                close_old_connections()
 
-    _thread_pool().submit(recover)
+        _thread_pool().submit(recover)

@@ -4,6 +4,11 @@
 decide it with ``?checks=database,broker``: a web replica should leave the load balancer
 when it cannot reach the database, not because a detector's circuit breaker is open
 (that is reported, and jobs for that detector fail fast with the reason meanwhile).
+
+Anonymous callers get the status only. What each check found (detector inventory, weight
+paths and checksums, versions) is for staff and for the callers /metrics admits (a
+METRICS_TOKEN bearer or an address in METRICS_ALLOWED_NETWORKS): it maps the deployment
+for an attacker and helps no load balancer.
 """
 
 from __future__ import annotations
@@ -83,6 +88,13 @@ def ready(request: HttpRequest) -> JsonResponse:
     checks = {name: check() for name, check in CHECKS.items()}
     wanted = [c for c in request.GET.get("checks", "").split(",") if c in CHECKS] or list(CHECKS)
     ok = all(checks[name]["ok"] for name in wanted)
-    return JsonResponse(
-        {"status": "ready" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
-    )
+    body: dict[str, Any] = {"status": "ready" if ok else "unavailable"}
+    if may_see_details(request):
+        body["checks"] = checks
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    from config.middleware import metrics_allowed
+
+    return metrics_allowed(request)

@@ -70,6 +70,10 @@ class Detection(models.Model):
     progress = models.FloatField(default=0.0)
     error_message = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Who runs the job and until when it vouches for it (detection/leases.py): renewed
+    # while the detector runs, so a lost worker's job is re-queued once its lease lapses.
+    lease_holder = models.CharField(max_length=100, blank=True, default="")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     client_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -100,6 +104,8 @@ class AuditAction(models.TextChoices):
     VIEW_MEDIA = "view_media"
     EXPORT = "export"
     DELETE = "delete"
+    # A staff member tried one of the above without the permission for it (detail says which).
+    REFUSED = "refused"
 
 
 class AuditLogEntry(models.Model):

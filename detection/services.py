@@ -13,12 +13,13 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from config import tracing
 from config.logging import log_context
 
-from . import batching, circuit, dispatch, metrics
+from . import batching, circuit, dispatch, leases, metrics, outcome, retries
 from . import cache as result_cache
 from .models import Detection, Source, Status
 from .publish import publish
@@ -84,8 +85,15 @@ def _check_duration(validated: ValidatedInput) -> None:
         )
 
 
-def _claim(detection_id: UUID) -> Detection | None:
-    """Mark a queued (or re-delivered running) job as running; None if there is nothing to do."""
+def _claim(detection_id: UUID, holder: str, resume_holder: str | None) -> Detection | None:
+    """Mark the job running under ``holder``'s lease; None if there is nothing to do.
+
+    A queued job, or a running one whose lease lapsed (its worker was lost), starts a new
+    attempt. A running job whose holder is ``resume_holder`` (this task's own previous
+    execution, stopped by a database or broker error) carries on without counting one. A
+    running job whose holder is alive is someone else's: this delivery is a duplicate.
+    """
+    now = timezone.now()
     with transaction.atomic():
         detection = Detection.objects.select_for_update().filter(pk=detection_id).first()
         if detection is None:
@@ -94,14 +102,28 @@ def _claim(detection_id: UUID) -> Detection | None:
         if detection.is_finished:
             # A re-delivered message for a finished job: doing it again would duplicate work.
             return None
-        if detection.attempts >= settings.DETECTION_TASK_MAX_RETRIES + 1:
+        new_attempt = True
+        if detection.status == Status.RUNNING:
+            if resume_holder and detection.lease_holder == resume_holder:
+                new_attempt = False
+            elif not leases.lease_lapsed(detection.lease_holder, detection.lease_expires_at, now):
+                logger.info("detection is running elsewhere (%s); skipping", detection.lease_holder)
+                return None
+        if new_attempt and detection.attempts >= settings.DETECTION_TASK_MAX_RETRIES + 1:
             _fail(detection, "the job was interrupted too many times (worker lost)")
             return None
         detection.status = Status.RUNNING
-        detection.attempts += 1
-        detection.started_at = timezone.now()
-        detection.progress = 0.0
-        detection.save(update_fields=["status", "attempts", "started_at", "progress"])
+        if new_attempt:
+            detection.attempts += 1
+            detection.started_at = now
+            detection.progress = 0.0
+        detection.lease_holder = holder
+        detection.lease_expires_at = leases.expiry(now)
+        detection.save(
+            update_fields=[
+                "status", "attempts", "started_at", "progress", "lease_holder", "lease_expires_at"
+            ]
+        )  # fmt: skip
     publish(detection)
     return detection
 
@@ -110,7 +132,10 @@ def _fail(detection: Detection, message: str) -> None:
     detection.status = Status.FAILED
     detection.error_message = message[:2000]
     detection.finished_at = timezone.now()
-    detection.save(update_fields=["status", "error_message", "finished_at"])
+    detection.lease_holder, detection.lease_expires_at = "", None
+    detection.save(
+        update_fields=["status", "error_message", "finished_at", "lease_holder", "lease_expires_at"]
+    )
     logger.warning("detection failed: %s", message, extra={"event": "detection.failed"})
     metrics.DETECTIONS.labels(modality=detection.modality, verdict="none", status="failed").inc()
     publish(detection)
@@ -120,6 +145,27 @@ def detection_fail(*, detection_id: UUID, message: str) -> None:
     detection = Detection.objects.filter(pk=detection_id).first()
     if detection is not None and not detection.is_finished:
         _fail(detection, message)
+
+
+def detection_after_crash(*, detection_id: UUID, exc: BaseException) -> float | None:
+    """A detector raised unexpectedly. While the job has attempts left it goes back to
+    ``queued`` and this returns the back-off before the retry; then it fails with the
+    reason and this returns None."""
+    try:
+        detection = Detection.objects.filter(pk=detection_id).first()
+        if detection is None or detection.is_finished:
+            return None
+        if detection.attempts >= settings.DETECTION_TASK_MAX_RETRIES + 1:
+            _fail(detection, retries.failure_message(detection.modality, exc))
+            return None
+        Detection.objects.filter(pk=detection_id, status=Status.RUNNING).update(
+            status=Status.QUEUED, lease_holder="", lease_expires_at=None
+        )
+        return retries.crash_backoff_s(detection.attempts)
+    except DatabaseError:
+        # Retry anyway: the next claim sees the lapsed lease or the queued row.
+        logger.warning("could not put detection %s back in the queue", detection_id)
+        return retries.crash_backoff_s(1)
 
 
 def _progress_reporter(detection: Detection) -> Any:
@@ -150,25 +196,36 @@ def _progress_reporter(detection: Detection) -> Any:
     return report
 
 
-def detection_run(*, detection_id: UUID) -> Detection | None:
+def detection_run(
+    *, detection_id: UUID, holder: str | None = None, resume_holder: str | None = None
+) -> Detection | None:
     """Run the engine on a job and store the outcome. Errors a user caused end the job
-    `failed` with the reason; unexpected errors propagate so the task can retry."""
+    `failed` with the reason; unexpected errors propagate so the caller can retry
+    (``retries``). ``holder`` names this execution's lease; ``resume_holder`` the
+    execution it continues after an infrastructure error (not a new attempt)."""
     metrics.install_engine_hooks()
+    holder = holder or leases.new_holder()
+    # The lease is held from before the claim: the sweep must never see a claim of this
+    # process that this process does not (yet) vouch for.
     with (
         log_context(detection_id=str(detection_id)),
         batching.job_in_flight(),
         tracing.span("detection.run", **{"detection.id": str(detection_id)}),
+        leases.held(detection_id, holder),
     ):
-        return _run(detection_id)
+        detection = _claim(detection_id, holder, resume_holder)
+        if detection is None:
+            return None
+        return _run(detection)
 
 
-def _run(detection_id: UUID) -> Detection | None:
+def _run(detection: Detection) -> Detection | None:
     from detection.engine import registry
     from detection.engine.errors import EngineError, InputRejected
 
-    detection = _claim(detection_id)
-    if detection is None:
-        return None
+    if outcome.unpark(detection):
+        # An earlier execution computed the result but could not store it.
+        return _finish(detection)
     try:
         detector = registry.default_spec(detection.modality).name
         cache_key = result_cache.result_key(detector, detection.options)
@@ -248,7 +305,8 @@ def _finish(detection: Detection) -> Detection:
     detection.progress = 1.0
     detection.error_message = ""
     detection.finished_at = timezone.now()
-    detection.save()
+    detection.lease_holder, detection.lease_expires_at = "", None
+    outcome.save_keeping_result(detection)
     logger.info(
         "detection completed",
         extra={
@@ -275,19 +333,34 @@ def detection_delete(*, detection: Detection) -> None:
         transaction.on_commit(lambda: storage.delete(stored))
 
 
-def detections_requeue_stale(*, older_than_s: float = 0.0) -> int:
-    """Re-queue jobs left queued or running by a process that died (embedded restart,
-    lost broker message). Returns how many were re-queued."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_s)
-    stale = Detection.objects.filter(
-        status__in=[Status.QUEUED, Status.RUNNING], created_at__lte=cutoff
+def detections_requeue_stale(*, queued_older_than_s: float | None = None) -> int:
+    """Re-queue jobs a lost worker left behind: running jobs whose lease lapsed (never one
+    whose worker is alive), and queued jobs older than ``queued_older_than_s`` (default
+    DETECTION_REQUEUE_QUEUED_AFTER_S), whose broker message may be lost. Returns how many."""
+    if queued_older_than_s is None:
+        queued_older_than_s = settings.DETECTION_REQUEUE_QUEUED_AFTER_S
+    now = timezone.now()
+    queued_cutoff = now - timedelta(seconds=queued_older_than_s)
+    candidates = Detection.objects.filter(
+        Q(status=Status.RUNNING, lease_expires_at__isnull=True)
+        | Q(status=Status.RUNNING, lease_expires_at__lte=now)
+        | Q(status=Status.RUNNING, lease_holder__startswith=f"{leases.this_host()}:")
+        | Q(status=Status.QUEUED, created_at__lte=queued_cutoff)
     )
     count = 0
-    for detection_id in stale.values_list("id", flat=True):
+    for detection_id in candidates.values_list("id", flat=True):
         with transaction.atomic():
-            Detection.objects.filter(pk=detection_id, status=Status.RUNNING).update(
-                status=Status.QUEUED
-            )
+            row = Detection.objects.select_for_update(skip_locked=True).filter(pk=detection_id)
+            detection = row.first()
+            if detection is None or detection.is_finished:
+                continue
+            if detection.status == Status.RUNNING and not leases.lease_lapsed(
+                detection.lease_holder, detection.lease_expires_at, now
+            ):
+                continue  # its worker is alive (a process of this host, still running)
+            if detection.status == Status.QUEUED and detection.created_at > queued_cutoff:
+                continue
+            row.update(status=Status.QUEUED, lease_holder="", lease_expires_at=None)
             dispatch.enqueue(detection_id)
         count += 1
     return count

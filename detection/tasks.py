@@ -1,11 +1,11 @@
 """Celery tasks: thin wrappers that load a row by id and call a service.
 
-Two kinds of failure are told apart:
-- the database or broker is briefly unreachable (a restart, a fail-over): the task is
-  retried with back-off for up to ``DETECTION_INFRA_RETRIES`` tries, and the job is not
-  marked failed, since nothing is wrong with it;
-- the detector crashed: retried ``DETECTION_TASK_MAX_RETRIES`` times, then the job fails
-  with the detector and the error in its message. The worker process lives on either way.
+Failures are told apart as in ``retries``: an unreachable database or broker is retried
+with back-off (``DETECTION_INFRA_RETRIES``) and resumes the same claim, so it costs no
+attempt; a detector that raises gets another attempt while the job has one left
+(``DETECTION_TASK_MAX_RETRIES``), then fails with the detector and the error in its
+message. The worker process lives on either way. Each process that runs jobs also sweeps
+for jobs whose worker was lost (``leases``).
 """
 
 from __future__ import annotations
@@ -18,28 +18,19 @@ from uuid import UUID
 from celery import shared_task, signals
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 
 from config import tracing
 from config.logging import detection_id_var
 
-from . import metrics
-from .services import detection_fail, detection_run
+from . import leases, metrics, retries
+from .services import (
+    detection_after_crash,
+    detection_fail,
+    detection_run,
+    detections_requeue_stale,
+)
 
 logger = logging.getLogger(__name__)
-
-
-def _infrastructure_errors() -> tuple[type[BaseException], ...]:
-    import kombu.exceptions
-    import redis.exceptions
-
-    return (
-        OperationalError,
-        InterfaceError,
-        redis.exceptions.ConnectionError,
-        redis.exceptions.TimeoutError,
-        kombu.exceptions.OperationalError,
-    )
 
 
 @shared_task(
@@ -47,60 +38,41 @@ def _infrastructure_errors() -> tuple[type[BaseException], ...]:
     name="detection.tasks.run_detection",
     acks_late=True,  # a worker that dies mid-job leaves the message to be redelivered
     reject_on_worker_lost=True,
-    max_retries=settings.DETECTION_TASK_MAX_RETRIES,
+    max_retries=None,  # attempts are counted on the row (Detection.attempts), not here
     soft_time_limit=settings.DETECTION_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.DETECTION_TASK_TIME_LIMIT,
 )
-def run_detection(self, detection_id: str) -> None:  # type: ignore[no-untyped-def]
+def run_detection(  # type: ignore[no-untyped-def]
+    self, detection_id: str, resume_holder: str | None = None, infra_retries: int = 0
+) -> None:
+    holder = leases.new_holder()
     try:
-        detection_run(detection_id=UUID(detection_id))
+        detection_run(detection_id=UUID(detection_id), holder=holder, resume_holder=resume_holder)
     except SoftTimeLimitExceeded:
         detection_fail(
             detection_id=UUID(detection_id),
             message=f"analysis took longer than {settings.DETECTION_TASK_SOFT_TIME_LIMIT} s",
         )
-    except _infrastructure_errors() as exc:
-        if self.request.retries >= settings.DETECTION_INFRA_RETRIES:
-            # Out of patience: the row stays queued/running for `requeue_detections`.
-            logger.error("service still unavailable after %d retries", self.request.retries)
+    except retries.infrastructure_errors() as exc:
+        if infra_retries >= settings.DETECTION_INFRA_RETRIES:
+            # Out of patience: the lease lapses and the sweep re-queues the job later.
+            logger.error("service still unavailable after %d retries", infra_retries)
             raise
         logger.warning("service unavailable (%s); retrying the job", type(exc).__name__)
         metrics.observe_error(exc, "worker")
         raise self.retry(
-            exc=exc, countdown=min(2 ** (self.request.retries + 1), 15), max_retries=None
+            exc=exc,
+            countdown=retries.infra_backoff_s(infra_retries),
+            kwargs={"resume_holder": holder, "infra_retries": infra_retries + 1},
         ) from exc
     except Exception as exc:
-        # Infrastructure retries share Celery's counter; only detector failures count here.
-        if self.request.retries >= self.max_retries:
-            logger.exception("detection %s failed after retries", detection_id)
-            detection_fail(
-                detection_id=UUID(detection_id), message=_failure_message(detection_id, exc)
-            )
+        backoff = detection_after_crash(detection_id=UUID(detection_id), exc=exc)
+        if backoff is None:
+            logger.exception("detection %s failed for good", detection_id)
             return
-        _requeue_row(detection_id)
-        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
-
-
-def _failure_message(detection_id: str, exc: Exception) -> str:
-    from .models import Detection
-
-    modality = Detection.objects.filter(pk=detection_id).values_list("modality", flat=True).first()
-    first_line = (str(exc).splitlines() or [""])[0][:200]
-    where = f"the {modality} detector" if modality else "the detector"
-    return f"internal error in {where}: {type(exc).__name__}: {first_line}".rstrip(": ")
-
-
-def _requeue_row(detection_id: str) -> None:
-    # Put the row back to queued so the retry can claim it (a claim also accepts a running
-    # row, so losing this write to a database hiccup is harmless).
-    from .models import Detection, Status
-
-    try:
-        Detection.objects.filter(pk=detection_id, status=Status.RUNNING).update(
-            status=Status.QUEUED
-        )
-    except (OperationalError, InterfaceError):
-        logger.warning("could not reset detection %s to queued", detection_id)
+        raise self.retry(
+            exc=exc, countdown=backoff, kwargs={"infra_retries": infra_retries}
+        ) from exc
 
 
 # --- Worker process hooks: log context, metrics exporter ---------------------------------
@@ -128,6 +100,21 @@ def _start_metrics_exporter(**_: Any) -> None:
     port = settings.DETECTION_WORKER_METRICS_PORT
     if port:
         metrics.start_worker_exporter(port, settings.DETECTION_WORKER_METRICS_ADDR)
+
+
+@signals.worker_process_init.connect
+def _sweep_in_pool_process(**_: Any) -> None:
+    # Prefork: the pool processes run the jobs (and hold database connections); the
+    # parent forks them, so it keeps none and sweeps nothing.
+    leases.start_sweeper(detections_requeue_stale)
+
+
+@signals.worker_ready.connect
+def _sweep_in_worker(sender: Any = None, **_: Any) -> None:
+    # Solo and thread pools run jobs in this process.
+    pool = type(getattr(sender, "pool", None)).__module__
+    if not pool.endswith("prefork"):
+        leases.start_sweeper(detections_requeue_stale)
 
 
 @signals.worker_process_shutdown.connect

@@ -16,6 +16,11 @@ Window size and overlap come from the query string (``?window=120&overlap=40``, 
 within bounds. Scoring runs on a small thread pool, off the event loop; at most
 ``MAX_PENDING`` windows wait per connection (older ones are dropped first, and the client
 is told), and a connection's buffer is bounded (``streaming.TextStream``).
+
+Each stream runs the detector in this process, so there are at most
+``TEXT_STREAM_MAX_PER_USER`` open streams per account and ``TEXT_STREAM_MAX_TOTAL`` in all,
+per server process (as live checks): one more gets ``{"type": "error", "code": "limit"}``
+and the socket closes with 4429.
 """
 
 from __future__ import annotations
@@ -23,10 +28,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import threading
+from collections import Counter
 from typing import Any
 from urllib.parse import parse_qs
 
-from .consumers import AuthenticatedJsonConsumer
+from django.conf import settings
+
+from .consumers import CLOSE_THROTTLED, AuthenticatedJsonConsumer
 from .engine.text.streaming import StreamSettings, StreamWindow, TextStream
 
 MAX_PENDING = 4
@@ -38,6 +47,43 @@ _EXECUTOR = concurrent.futures.ThreadPoolExecutor(
     max_workers=int(os.environ.get("DETECTION_TEXT_STREAM_THREADS", "1")),
     thread_name_prefix="text-stream",
 )
+
+
+class StreamLimitReached(Exception):
+    """One more stream would break a limit; the message is shown to the user."""
+
+
+class StreamSlots:
+    """Open text streams of this process, per account and in all."""
+
+    def __init__(self) -> None:
+        self._open: Counter[Any] = Counter()
+        self._lock = threading.Lock()
+
+    def take(self, owner_id: Any) -> None:
+        per_user, total = settings.TEXT_STREAM_MAX_PER_USER, settings.TEXT_STREAM_MAX_TOTAL
+        with self._lock:
+            mine = self._open[owner_id]
+            if mine >= per_user:
+                raise StreamLimitReached(
+                    f"You already have {mine} text streams open (the limit is {per_user}); "
+                    "close one and try again."
+                )
+            if sum(self._open.values()) >= total:
+                raise StreamLimitReached(
+                    "The server is running as many text streams as it can right now; "
+                    "please try again in a few minutes."
+                )
+            self._open[owner_id] += 1
+
+    def give_back(self, owner_id: Any) -> None:
+        with self._lock:
+            self._open[owner_id] -= 1
+            if self._open[owner_id] <= 0:
+                del self._open[owner_id]
+
+
+_slots = StreamSlots()
 
 
 def score_window(text: str) -> dict[str, Any]:
@@ -66,8 +112,17 @@ class TextStreamConsumer(AuthenticatedJsonConsumer):
     stream: TextStream
     pending: asyncio.Queue[StreamWindow]
     worker: asyncio.Task[None] | None = None
+    slot_owner: Any = None
 
     async def accept_authenticated(self, user: Any) -> None:
+        try:
+            _slots.take(user.pk)
+        except StreamLimitReached as exc:
+            await self.accept()
+            await self.send_json({"type": "error", "code": "limit", "message": str(exc)})
+            await self.close(code=CLOSE_THROTTLED)
+            return
+        self.slot_owner = user.pk
         self.stream = TextStream(_settings(self.scope.get("query_string", b"")))
         self.pending = asyncio.Queue()
         await self.accept()
@@ -87,6 +142,9 @@ class TextStreamConsumer(AuthenticatedJsonConsumer):
     async def disconnect(self, code: int) -> None:
         if self.worker is not None:
             self.worker.cancel()
+        if self.slot_owner is not None:
+            _slots.give_back(self.slot_owner)
+            self.slot_owner = None
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -110,12 +168,6 @@ class TextStreamConsumer(AuthenticatedJsonConsumer):
                 self.pending.get_nowait()
         else:
             await self._error("message type must be 'text', 'flush' or 'reset'")
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        try:
-            await super().receive(text_data=text_data, bytes_data=bytes_data)
-        except ValueError:  # not JSON (json.JSONDecodeError is a ValueError)
-            await self._error("messages must be JSON objects")
 
     async def _enqueue(self, window: StreamWindow) -> None:
         skipped = []

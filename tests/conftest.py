@@ -76,9 +76,14 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(settings: Any, tmp_path: Path) -> None:
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit and lock-out counters of one test must not reach the next
     settings.MEDIA_ROOT = tmp_path / "media"
     # Jobs run synchronously after commit unless a test asks for a real worker.
     settings.DETECTION_EXECUTOR = "inline"
+    # No background sweep of job leases in the test process (tests that need one start it).
+    settings.DETECTION_SWEEP_INTERVAL_S = 0
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 

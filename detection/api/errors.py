@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -22,9 +23,30 @@ def _first_message(detail: Any) -> str:
     return str(detail)
 
 
+def _too_big_message() -> str:
+    from django.conf import settings
+
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return (
+        f"the request body is larger than {limit:,} bytes; media go as multipart 'file' or "
+        "'files' uploads, which have their own limit (DETECTION_MAX_UPLOAD_BYTES)"
+    )
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, InputError):
         return Response({"error": {"code": exc.code, "message": exc.message}}, status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        # Django's own answer would be an HTML 400 page.
+        return Response(
+            {"error": {"code": "too_large", "message": _too_big_message()}},
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):  # too many fields or files, a broken multipart
+        return Response(
+            {"error": {"code": "malformed_request", "message": str(exc) or "malformed request"}},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("not found")
     response = drf_exception_handler(exc, context)

@@ -167,6 +167,7 @@ class ImageSettings:
 
     max_pixels: int = 50_000_000
     min_side: int = 64  # also the smallest video frame side
+    max_frames: int = 1_000  # animations with more frames are refused (counted no further)
     max_batch: int = 16  # images per CLIP forward pass
     threads: int = 1  # onnxruntime threads inside one forward pass
     workers: int = 0  # forward passes at once; 0: one per core
@@ -194,6 +195,7 @@ class ImageSettings:
         return cls(
             max_pixels=_read(env, "DETECTION_IMAGE_MAX_PIXELS", d.max_pixels, int),
             min_side=_read(env, "DETECTION_IMAGE_MIN_SIDE", d.min_side, int),
+            max_frames=max(1, _read(env, "DETECTION_IMAGE_MAX_FRAMES", d.max_frames, int)),
             max_batch=max(1, _read(env, "DETECTION_IMAGE_MAX_BATCH", d.max_batch, int)),
             threads=max(1, _read(env, "DETECTION_IMAGE_THREADS", d.threads, int)),
             workers=_read(env, "DETECTION_IMAGE_WORKERS", d.workers, lambda r: max(1, int(r))),

@@ -24,6 +24,7 @@ import numpy as np
 from channels.db import database_sync_to_async
 from django.urls import reverse
 
+from detection.api.parsers import JSONTooDeep
 from detection.consumers import AuthenticatedJsonConsumer
 
 from .config import LiveConfig, live_config
@@ -75,6 +76,9 @@ class LiveConsumer(AuthenticatedJsonConsumer):
             return
         try:
             content = await self.decode_json(text_data or "")
+        except JSONTooDeep as exc:
+            await self._error("bad_request", str(exc))
+            return
         except ValueError:
             await self._error("bad_request", "text messages must be JSON objects")
             return

@@ -90,3 +90,60 @@ def test_user_cannot_revoke_someone_elses_token(user: User, other_user: User) ->
     assert client.post(f"/accounts/tokens/{token.id}/revoke/").status_code == 404
     other_api = _bearer(token_create(user=other_user, name="theirs")[1])
     assert other_api.post(f"/api/v1/tokens/{token.id}/revoke/").status_code == 404
+
+
+def _mint(parent: APIClient, **body: object) -> tuple[int, dict]:
+    response = parent.post("/api/v1/tokens/", {"name": "child", **body}, format="json")
+    return response.status_code, response.json()
+
+
+def test_a_token_cannot_mint_a_token_that_outlives_it(user: User) -> None:
+    expires = timezone.now() + timedelta(hours=1)
+    _, raw = token_create(user=user, name="short-lived", expires_at=expires)
+    parent = _bearer(raw)
+    status, body = _mint(parent)  # no expiry asked for: the child inherits the parent's
+    assert status == 201
+    assert ApiToken.objects.get(pk=body["id"]).expires_at == expires
+    status, body = _mint(parent, expires_at=None)
+    assert status == 201 and ApiToken.objects.get(pk=body["id"]).expires_at == expires
+    status, body = _mint(parent, expires_at=(expires + timedelta(days=30)).isoformat())
+    assert status == 400
+    assert "expire" in body["error"]["message"] and "no later" in body["error"]["message"]
+    status, body = _mint(parent, expires_at=(expires - timedelta(minutes=5)).isoformat())
+    assert status == 201
+
+
+def test_revoking_a_token_revokes_the_tokens_it_created(user: User) -> None:
+    parent_token, raw = token_create(user=user, name="parent")
+    _, child = _mint(_bearer(raw))
+    _, grandchild = _mint(_bearer(child["token"]))
+    for descendant in (child, grandchild):
+        assert _bearer(descendant["token"]).get("/api/v1/detections/").status_code == 200
+    session = APIClient()
+    session.force_login(user)
+    assert session.post(f"/api/v1/tokens/{parent_token.pk}/revoke/").status_code == 200
+    for descendant in (child, grandchild):
+        assert _bearer(descendant["token"]).get("/api/v1/detections/").status_code == 401
+    listing = {t["id"]: t["active"] for t in session.get("/api/v1/tokens/").json()["results"]}
+    assert listing[child["id"]] is False and listing[grandchild["id"]] is False
+
+
+def test_revoking_on_the_tokens_page_revokes_descendants_too(user: User) -> None:
+    parent_token, raw = token_create(user=user, name="parent")
+    _, child = _mint(_bearer(raw))
+    client = Client()
+    client.force_login(user)
+    client.post(f"/accounts/tokens/{parent_token.id}/revoke/")
+    assert _bearer(child["token"]).get("/api/v1/detections/").status_code == 401
+
+
+def test_a_session_may_create_a_token_that_never_expires(user: User) -> None:
+    session = APIClient()
+    session.force_login(user)
+    status, body = _mint(session, expires_at=None)
+    assert status == 201 and body["expires_at"] is None
+
+
+def test_token_expiry_in_the_past_is_refused(api_client: APIClient) -> None:
+    status, body = _mint(api_client, expires_at=(timezone.now() - timedelta(hours=1)).isoformat())
+    assert status == 400 and "future" in body["error"]["message"]

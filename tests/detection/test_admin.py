@@ -88,3 +88,62 @@ def test_admin_is_closed_to_non_staff(user: User) -> None:
     response = client.get("/admin/detection/detection/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client.get("/admin/detection/detection/export.csv").status_code == 302
+
+
+def _staff_without_detection_permission() -> Client:
+    clerk = User.objects.create_user("clerk", "clerk@example.org", "clerk password 1")
+    clerk.is_staff = True
+    clerk.save()
+    client = Client()
+    client.force_login(clerk)
+    return client
+
+
+def _grant_view(client: Client) -> None:
+    from django.contrib.auth.models import Permission
+
+    clerk = User.objects.get(username="clerk")
+    clerk.user_permissions.add(Permission.objects.get(codename="view_detection"))
+
+
+def test_staff_without_the_view_permission_cannot_download_media_and_is_logged(
+    user: User,
+) -> None:
+    from django.core.files.base import ContentFile
+
+    detection = make_detection(user, modality="image", content_type="image/png")
+    detection.input_file.save("upload", ContentFile(b"\x89PNG private bytes"), save=True)
+    client = _staff_without_detection_permission()
+    response = client.get(f"/admin/detection/detection/{detection.id}/media/")
+    assert response.status_code == 403
+    assert b"private bytes" not in b"".join(getattr(response, "streaming_content", [b""]))
+    refusal = AuditLogEntry.objects.get(actor_username="clerk")
+    assert refusal.action == "refused" and refusal.detection_id == detection.id
+    assert refusal.detail == {"attempted": "view_media"}
+    _grant_view(client)
+    allowed = client.get(f"/admin/detection/detection/{detection.id}/media/")
+    assert allowed.status_code == 200
+    assert b"".join(allowed.streaming_content) == b"\x89PNG private bytes"
+
+
+def test_staff_without_the_view_permission_cannot_export_and_is_logged(user: User) -> None:
+    make_detection(user, client_address="203.0.113.9")
+    client = _staff_without_detection_permission()
+    response = client.get("/admin/detection/detection/export.csv")
+    assert response.status_code == 403
+    assert b"203.0.113.9" not in b"".join(
+        getattr(response, "streaming_content", [response.content])
+    )
+    assert not AuditLogEntry.objects.filter(action="export").exists()
+    refusal = AuditLogEntry.objects.get(actor_username="clerk", action="refused")
+    assert refusal.detail["attempted"] == "export"
+    _grant_view(client)
+    assert client.get("/admin/detection/detection/export.csv").status_code == 200
+
+
+def test_refused_detail_view_is_logged_as_a_refusal_not_a_view(user: User) -> None:
+    detection = make_detection(user)
+    client = _staff_without_detection_permission()
+    assert client.get(f"/admin/detection/detection/{detection.id}/change/").status_code == 403
+    assert not AuditLogEntry.objects.filter(action="view").exists()
+    assert AuditLogEntry.objects.get(action="refused").detail == {"attempted": "view"}

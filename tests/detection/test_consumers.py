@@ -60,7 +60,8 @@ async def test_session_cookie_authenticates_browser_with_matching_origin(
     await database_sync_to_async(client.force_login)(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
     communicator = _communicator(
-        detection.id, [(b"cookie", cookie), (b"origin", b"http://localhost")]
+        detection.id,
+        [(b"cookie", cookie), (b"host", b"localhost"), (b"origin", b"http://localhost")],
     )
     connected, _ = await communicator.connect()
     assert connected

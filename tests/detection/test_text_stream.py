@@ -95,3 +95,47 @@ async def test_typed_text_is_scored_per_window_with_the_real_detector(
         assert result["evidence"]["sentences"]
     assert messages[1]["start"] < messages[0]["end"]  # 20 words of overlap
     await communicator.disconnect()
+
+
+async def _open_stream(raw: str) -> tuple[WebsocketCommunicator, dict[str, Any]]:
+    communicator = WebsocketCommunicator(
+        application, "/ws/text/stream/", headers=[(b"authorization", f"Bearer {raw}".encode())]
+    )
+    connected, code = await communicator.connect()
+    assert connected, code
+    return communicator, await communicator.receive_json_from()
+
+
+async def _refused_with_limit(raw: str) -> str:
+    communicator, first = await _open_stream(raw)
+    assert first["type"] == "error" and first["code"] == "limit"
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4429}
+    return str(first["message"])
+
+
+async def test_concurrent_streams_are_capped_per_user(user: User, settings: Any) -> None:
+    settings.TEXT_STREAM_MAX_PER_USER = 2
+    _, raw = await database_sync_to_async(token_create)(user=user, name="stream")
+    open_ones = [await _open_stream(raw) for _ in range(2)]
+    assert all(ready["type"] == "ready" for _, ready in open_ones)
+    message = await _refused_with_limit(raw)
+    assert "2 text streams" in message and "close one" in message
+    await open_ones[0][0].disconnect()  # a closed stream frees its place
+    again, ready = await _open_stream(raw)
+    assert ready["type"] == "ready"
+    for communicator in (open_ones[1][0], again):
+        await communicator.disconnect()
+
+
+async def test_concurrent_streams_are_capped_per_process(
+    user: User, other_user: User, settings: Any
+) -> None:
+    settings.TEXT_STREAM_MAX_PER_USER = 5
+    settings.TEXT_STREAM_MAX_TOTAL = 3
+    _, mine = await database_sync_to_async(token_create)(user=user, name="a")
+    _, theirs = await database_sync_to_async(token_create)(user=other_user, name="b")
+    streams = [await _open_stream(raw) for raw in (mine, mine, theirs)]
+    assert "try again in a few minutes" in await _refused_with_limit(theirs)
+    for communicator, _ in streams:
+        await communicator.disconnect()

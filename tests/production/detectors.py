@@ -6,7 +6,8 @@ deterministic statistic (the share of long words) so that jobs have a real, stab
 outcome; ``DETECTION_TESTING_DELAY_S`` makes each call (single or batch) hold one shared
 "device" that long, so a test can kill a worker mid-job and bench/api_load.py can show the
 queueing a single GPU imposes. ``testing.failing`` always raises, like a detector with
-a bug; ``testing.broken`` cannot load its model.
+a bug; ``testing.flaky`` raises on its first ``FLAKY_FAILURES[0]`` calls in a process,
+then works; ``testing.broken`` cannot load its model. ``CALLS`` counts the inputs scored.
 """
 
 from __future__ import annotations
@@ -26,12 +27,15 @@ SPECS = [
     DetectorSpec("testing.wordstat", "text", "tests.production.detectors:WordStat"),
     DetectorSpec("testing.failing", "text", "tests.production.detectors:Failing"),
     DetectorSpec("testing.broken", "text", "tests.production.detectors:Broken"),
+    DetectorSpec("testing.flaky", "text", "tests.production.detectors:Flaky"),
     DetectorSpec("testing.ballast_a", "text", "tests.production.detectors:BallastA"),
     DetectorSpec("testing.ballast_b", "text", "tests.production.detectors:BallastB"),
 ]
 
 # Every batch size seen by WordStat.detect_batch in this process (for batching tests).
 BATCH_SIZES: list[int] = []
+CALLS: list[str] = []  # every input WordStat (and its subclasses) scored in this process
+FLAKY_FAILURES = [1]  # calls testing.flaky still fails in this process
 _calls = threading.Lock()
 
 
@@ -55,6 +59,7 @@ class WordStat:
         self.loaded = True
 
     def _score(self, text: str) -> DetectionResult:
+        CALLS.append(text)
         words = text.split()
         share = sum(len(w) > 6 for w in words) / max(len(words), 1)
         return DetectionResult(
@@ -89,6 +94,18 @@ class Failing(WordStat):
 
     def detect_batch(self, contents: Sequence[Any], **_: Any) -> list[DetectionResult]:
         raise RuntimeError("injected detector fault")
+
+
+class Flaky(WordStat):
+    name = "testing.flaky"
+
+    def _score(self, text: str) -> DetectionResult:
+        with _calls:
+            failing = FLAKY_FAILURES[0] > 0
+            FLAKY_FAILURES[0] -= 1
+        if failing:
+            raise RuntimeError("injected transient detector fault")
+        return super()._score(text)
 
 
 class Broken(WordStat):

@@ -46,6 +46,9 @@ def test_ready_reports_an_open_circuit(
     settings.DETECTION_CIRCUIT_FAILURES = 1
     use_detector("testing.wordstat")
     circuit.record_failure("testing.wordstat", "CUDA error: out of memory")
+    user.is_staff = True
+    user.save()
+    client.force_login(user)  # the details are for staff
     response = client.get("/ready")
     assert response.status_code == 503
     entry = response.json()["checks"]["detectors"]["detectors"]["testing.wordstat"]

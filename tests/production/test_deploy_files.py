@@ -83,6 +83,16 @@ def test_nginx_terminates_tls_upgrades_websockets_and_limits_uploads() -> None:
         return  # `nginx -t` needs the web upstream to resolve: run it in the compose network
 
 
+def test_every_nginx_location_that_sets_headers_still_passes_host_and_scheme() -> None:
+    # A location's proxy_set_header replaces the inherited list: without Host and
+    # X-Forwarded-Proto there, the WebSocket origin check (and ALLOWED_HOSTS) sees "web".
+    conf = (DOCKER / "nginx" / "nginx.conf").read_text()
+    for body in re.findall(r"location [^{]*\{((?:[^{}]|\{[^{}]*\})*)\}", conf):
+        if "proxy_set_header" in body:
+            assert "proxy_set_header Host $host;" in body, body
+            assert "proxy_set_header X-Forwarded-Proto https;" in body, body
+
+
 @pytest.mark.parametrize("name", ["web.Dockerfile", "worker.Dockerfile"])
 def test_dockerfiles_run_as_non_root_with_a_health_check(name: str) -> None:
     text = (DOCKER / name).read_text()

@@ -48,16 +48,34 @@ def test_a_changed_detector_version_does_not_reuse_old_results(
     assert submit(api_client).timings["cache_hit"] is False
 
 
-def test_owner_scope_keeps_results_per_account(
-    api_client: APIClient, submit: Any, use_detector: Any, other_user: User, settings: Any
+def test_by_default_results_are_reused_only_within_one_account(
+    api_client: APIClient, submit: Any, use_detector: Any, other_user: User, caplog: Any
 ) -> None:
-    settings.DETECTION_RESULT_CACHE = "owner"
     use_detector("testing.wordstat")
     submit(api_client)
-    theirs = submit(_client_for(other_user))
+    with caplog.at_level("INFO", logger="detection.cache"):
+        theirs = submit(_client_for(other_user))
     assert theirs.timings["cache_hit"] is False
+    assert "result reused" not in caplog.text  # computed again, not copied
+
+
+def test_a_shared_cache_never_tells_one_account_what_another_submitted(
+    api_client: APIClient, submit: Any, use_detector: Any, other_user: User, settings: Any
+) -> None:
     settings.DETECTION_RESULT_CACHE = "global"
-    assert submit(_client_for(other_user)).timings["cache_hit"] is True
+    use_detector("testing.wordstat")
+    first = submit(api_client)
+    other = _client_for(other_user)
+    theirs = submit(other)
+    seen = other.get(f"/api/v1/detections/{theirs.pk}/").json()
+    # Reused (same verdict and scores) but reported exactly as a computed result.
+    assert (seen["verdict"], seen["probability_ai"]) == (first.verdict, first.probability_ai)
+    assert seen["timings"]["cache_hit"] is False
+    assert seen["timings"].keys() == first.timings.keys()
+    assert "original_detector_ms" not in seen["timings"]
+    # The same account resubmitting its own input may see its own cache hit.
+    again = submit(other)
+    assert other.get(f"/api/v1/detections/{again.pk}/").json()["timings"]["cache_hit"] is True
 
 
 def test_failed_jobs_are_never_reused(

@@ -158,6 +158,29 @@ def test_worker_killed_mid_job_completes_once_after_restart(stack: Stack, token:
     assert _completions(stack)[detection_id] == 1
 
 
+def test_a_job_lost_with_its_worker_and_its_message_is_swept_back_by_the_workers(
+    stack: Stack, token: str
+) -> None:
+    stack.stop(_current_worker(stack))
+    detection_id = _submit(stack, token, SAMPLE_TEXT + " Lost with its message.")
+    # A node took the job and vanished, and its message with it: no copy in the broker,
+    # and a lease nobody renews. Nobody runs requeue_detections.
+    redis = stack.redis.client()
+    for key in redis.scan_iter(match="gpu*"):
+        if key == b"gpu" or key.startswith(b"gpu\x06\x16"):
+            redis.delete(key)
+    stack.pg.query(
+        "UPDATE detection_detection SET status = 'running', attempts = 1, "
+        "lease_holder = 'lost-node.example:4242:0123456789ab', "
+        "lease_expires_at = now() - interval '1 minute' WHERE id::text = %s RETURNING id",
+        detection_id,
+    )
+    stack.start_worker(DETECTION_SWEEP_INTERVAL_S="1")
+    status, attempts = _wait_finished(stack, [detection_id])[detection_id]
+    assert (status, attempts) == ("completed", 2)
+    assert _completions(stack)[detection_id] == 1
+
+
 def _outage_under_load(stack: Stack, token: str, stop: object, start: object) -> LoadRun:
     load = LoadRun(
         stack.base, [token], numbered_texts(SAMPLE_TEXT), clients=3, duration_s=9, pause_s=0.05

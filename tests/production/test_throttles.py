@@ -63,3 +63,37 @@ def test_anonymous_calls_are_limited_per_address(monkeypatch: Any) -> None:
     client = APIClient()
     codes = [client.get("/api/schema/").status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_every_item_of_a_batch_counts_against_the_submit_rate(
+    api_client: APIClient, monkeypatch: Any
+) -> None:
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "submit", "10/min")
+    batch = URL + "batch/"
+    four = {"texts": ["x"] * 4}  # refused as input, still counted (as single submissions)
+    assert api_client.post(batch, four, format="json").status_code == 400
+    assert api_client.post(batch, four, format="json").status_code == 400
+    over = api_client.post(batch, four, format="json")  # 8 + 4 > 10
+    assert over.status_code == 429 and 1 <= int(over["Retry-After"]) <= 60
+    assert api_client.post(URL, {"text": "x"}, format="json").status_code == 400  # the 9th
+    assert api_client.post(batch, {"texts": ["x"] * 2}, format="json").status_code == 429
+
+
+def test_multipart_batch_files_count_too(api_client: APIClient, monkeypatch: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "submit", "3/min")
+    files = [SimpleUploadedFile(f"{i}.bin", b"\x00\x01") for i in range(4)]
+    response = api_client.post(URL + "batch/", {"files": files}, format="multipart")
+    assert response.status_code == 413
+    assert "at most 3" in response.json()["error"]["message"]
+
+
+def test_a_batch_larger_than_the_whole_rate_is_refused_with_a_clear_message(
+    api_client: APIClient, monkeypatch: Any
+) -> None:
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "submit", "5/min")
+    response = api_client.post(URL + "batch/", {"texts": ["x"] * 6}, format="json")
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert "6 items" in error["message"] and "at most 5" in error["message"]

@@ -9,7 +9,10 @@ below apply the same way at upload time and in the worker:
 - images smaller than ``DETECTION_IMAGE_MIN_SIDE`` (default 64 px) on their short side;
 - corrupt or truncated files (the pixel data is decoded, at 1/8 scale for JPEG);
 - bytes that are not an image, or an image format other than the one the name says;
-- animated images (the first frame is analysed, and the result says so).
+- animated images (the first frame is analysed, and the result says so); one with more
+  than ``DETECTION_IMAGE_MAX_FRAMES`` frames (default 1,000) is refused, and frames are
+  counted no further than that (Pillow's ``n_frames`` walks every frame: a 15 MB GIF of a
+  million 1x1 frames took seconds to count).
 """
 
 from __future__ import annotations
@@ -54,6 +57,30 @@ def max_pixels() -> int:
 
 def min_side() -> int:
     return settings.current().image.min_side
+
+
+def max_frames() -> int:
+    return settings.current().image.max_frames
+
+
+def _frame_count(img: Image.Image) -> int:
+    """The number of frames, looking at no more than ``max_frames() + 1`` of them."""
+    if not getattr(img, "is_animated", False):  # reads at most the second frame's header
+        return 1
+    limit = max_frames()
+    try:
+        img.seek(limit)  # frame number `limit` exists: there are more than `limit`
+    except EOFError:
+        frames = int(getattr(img, "n_frames", 1) or 1)  # now known to be <= limit
+        img.seek(0)
+        return frames
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InputRejected(f"the animation is corrupt ({exc})") from exc
+    img.close()
+    raise InputRejected(
+        f"the image has more than {limit:,} frames (the limit is {limit:,}); only the first "
+        "frame is analysed, so send that frame as a still image"
+    )
 
 
 @dataclass
@@ -153,7 +180,7 @@ def validate_upload(path: Path) -> dict[str, object]:
     """Decode-check an uploaded image; return its metadata or raise InputRejected."""
     img, fmt = _open_lazily(Path(path))
     with img:
-        frames = int(getattr(img, "n_frames", 1) or 1)
+        frames = _frame_count(img)
         meta: dict[str, object] = {
             "format": fmt,
             "width": img.width,
@@ -210,10 +237,10 @@ def open_image(path: Path, reduce_to: int | None = None) -> OpenedImage:
     notes: list[str] = []
     file_width = img.width
     with img:
+        frames = _frame_count(img)  # before draft(): counting seeks, which resets it
         if reduce_to and img.format == "JPEG" and min(img.size) >= 2 * reduce_to:
             scale = reduce_to / min(img.size)
             img.draft("RGB", (math.ceil(img.width * scale), math.ceil(img.height * scale)))
-        frames = int(getattr(img, "n_frames", 1) or 1)
         if frames > 1:
             img.seek(0)
             if fmt == "MPO":  # a camera's multi-picture JPEG: frame 0 is the photo itself

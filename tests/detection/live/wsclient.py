@@ -15,7 +15,9 @@ async def connect(user: User, client: Any) -> WebsocketCommunicator:
     await database_sync_to_async(client.force_login)(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
     communicator = WebsocketCommunicator(
-        application, "/ws/live/", headers=[(b"cookie", cookie), (b"origin", b"http://localhost")]
+        application,
+        "/ws/live/",
+        headers=[(b"cookie", cookie), (b"host", b"localhost"), (b"origin", b"http://localhost")],
     )
     connected, _ = await communicator.connect()
     assert connected
@@ -23,11 +25,17 @@ async def connect(user: User, client: Any) -> WebsocketCommunicator:
 
 
 async def receive(communicator: WebsocketCommunicator, kind: str, timeout: float = 5) -> Any:
-    """The next message of type ``kind`` (results and other messages before it are skipped)."""
+    """The next message of type ``kind``. Messages of other kinds before it are kept for a
+    later call (a warning from the analysis thread may overtake a reply to the client)."""
+    backlog: list[Any] = communicator.__dict__.setdefault("_skipped", [])
+    for index, message in enumerate(backlog):
+        if message["type"] == kind:
+            return backlog.pop(index)
     while True:
         message = await communicator.receive_json_from(timeout=timeout)
         if message["type"] == kind:
             return message
+        backlog.append(message)
 
 
 async def start(communicator: WebsocketCommunicator, **fields: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from PIL import Image
 
+from . import xmp
 from .findings import AI_SOURCE_TYPES, CAPTURE_SOURCE_TYPES, PARTLY_AI_SOURCE_TYPES, Finding
 
 # PNG text keys written by generator front ends, and who writes them.
@@ -35,7 +36,14 @@ SOFTWARE = re.compile(
 )
 # The AUTOMATIC1111 "infotext": "Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: ..."
 INFOTEXT = re.compile(r"Steps:\s*\d+.*Sampler:", re.DOTALL)
-SOURCE_TYPE = re.compile(r"digitalsourcetype/([A-Za-z]+)|DigitalSourceType[^A-Za-z]+([A-Za-z]+)")
+# DigitalSourceType in a plain text field (XMP packets are parsed as XML: xmp.py). The
+# IPTC URI, when there is one, is skipped, so "http" is never taken for the code.
+SOURCE_TYPE = re.compile(
+    r"digitalsourcetype(?:/|[\"'>:=\s]+(?:https?://cv\.iptc\.org/newscodes/digitalsourcetype/)?)"
+    r"([A-Za-z]+)",
+    re.IGNORECASE,
+)
+XMP_FIELDS = {f"info:{key}" for key in xmp.INFO_KEYS}
 
 EXIF_SOFTWARE, EXIF_MAKE, EXIF_MODEL, EXIF_DESCRIPTION = 0x0131, 0x010F, 0x0110, 0x010E
 EXIF_IFD, EXIF_USER_COMMENT = 0x8769, 0x9286
@@ -91,7 +99,11 @@ def collect(img: Image.Image) -> dict[str, str]:
     return fields
 
 
-def _from_fields(fields: dict[str, str]) -> list[Finding]:
+def _from_fields(
+    fields: dict[str, str], declared: list[tuple[str, str]] | None = None
+) -> list[Finding]:
+    """Findings from the text fields and from ``declared`` (where, DigitalSourceType) pairs
+    read out of the XMP packets."""
     findings: list[Finding] = []
     png_keys = [k.removeprefix("info:") for k in fields if k.removeprefix("info:") in PNG_KEYS]
     if png_keys:
@@ -120,11 +132,12 @@ def _from_fields(fields: dict[str, str]) -> list[Finding]:
                 {"fields": {k: fields[k][:400] for k in infotext}},
             )
         )
-    for key, value in fields.items():
-        match = SOURCE_TYPE.search(value)
-        if not match:
-            continue
-        source_type = match.group(1) or match.group(2)
+    from_text = [
+        (key, match.group(1))
+        for key, value in fields.items()
+        if key not in XMP_FIELDS and (match := SOURCE_TYPE.search(value))
+    ]
+    for key, source_type in list(dict.fromkeys([*(declared or []), *from_text])):
         if source_type in AI_SOURCE_TYPES | PARTLY_AI_SOURCE_TYPES:
             findings.append(
                 Finding(
@@ -191,9 +204,11 @@ def check(path: Path) -> tuple[list[Finding], dict[str, str]]:
     try:
         with Image.open(path) as img:
             fields = collect(img)
+            declared = [(where, code) for where, packet in xmp.packets(img)
+                        for code in xmp.source_types(packet)]  # fmt: skip
     except Exception:  # validate.open_image has already judged the file; stay quiet here
         return [], {}
-    return _from_fields(fields), fields
+    return _from_fields(fields, declared), fields
 
 
 def summarise_fields(fields: dict[str, str]) -> dict[str, Any]:

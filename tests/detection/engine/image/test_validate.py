@@ -148,3 +148,16 @@ def test_cmyk_sixteen_bit_and_alpha_images_are_converted_to_rgb(tmp_path: Path) 
     assert grey.min() == 0 and grey.max() > 200
     # Fully transparent red is flattened onto white.
     assert np.asarray(open_image(rgba).image)[0, 0].tolist() == [255, 255, 255]
+
+
+def test_the_worker_refuses_an_animation_past_the_frame_limit_too(
+    tmp_path: Path, engine_env: Any
+) -> None:
+    from tests.detection.gif_frames import many_frame_gif
+
+    gif = tmp_path / "frames.gif"
+    gif.write_bytes(many_frame_gif(30))
+    assert open_image(gif).frames == 30
+    engine_env(DETECTION_IMAGE_MAX_FRAMES="20")  # lowered after the upload
+    with pytest.raises(InputRejected, match="more than 20 frames"):
+        open_image(gif)
