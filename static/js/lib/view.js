@@ -3,7 +3,7 @@
 // by the upload page (no reload in between).
 import { h, pct } from "./dom.js";
 import { followDetection } from "./follow.js";
-import { verdictWord } from "./scores.js";
+import { verdictLabel } from "./vocabulary.js";
 import { renderVerdict } from "./verdict.js";
 import { renderDetectors } from "./detectors.js";
 import { renderEvidence } from "../evidence/index.js";
@@ -109,7 +109,7 @@ export class DetectionView {
     if (!d || typeof d !== "object") return;
     const status = String(d.status || "queued");
     if (status === "completed") {
-      const word = verdictWord(d.verdict, d.modality);
+      const word = verdictLabel(d.reading?.verdict || d.verdict);
       this.setStatus(status, `Result: ${word}, probability AI-generated ${pct(d.probability_ai)}.`);
     } else if (status !== this.lastStatus) {
       this.setStatus(status);
