@@ -25,6 +25,7 @@ from detection.engine import registry
 from detection.models import Detection
 from detection.presentation.accuracy import accuracy_sections
 from detection.services import detection_delete
+from detection.validation import TEXT_LENGTH_RULE
 
 from .forms import HistoryFilterForm
 from .media import INLINE_PREFIXES, media_response
@@ -57,6 +58,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             "text_enabled": "text" in modalities,
             "max_upload_bytes": settings.DETECTION_MAX_UPLOAD_BYTES,
             "max_text_chars": settings.DETECTION_MAX_TEXT_CHARS,
+            "text_length_rule": TEXT_LENGTH_RULE,
         },
     )
 

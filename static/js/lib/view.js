@@ -45,8 +45,10 @@ export class DetectionView {
       this.statusBadge, " ", this.statusHint);
     this.progress = h("progress", { max: "1", value: "0", "aria-label": "Detection progress", class: "job-progress" });
     this.progressText = h("span", { class: "progress-pct" }, "0 %");
+    this.progressEta = h("span", { class: "progress-eta" });
+    this.samples = [];
     this.progressMessage = h("p", { class: "progress-message hint" });
-    this.progressRow = h("div", { class: "progress-row" }, this.progress, this.progressText);
+    this.progressRow = h("div", { class: "progress-row" }, this.progress, this.progressText, this.progressEta);
     this.error = h("div", { class: "error job-error", role: "alert" });
     this.connection = h("p", { class: "connection hint" });
     this.statusCard = h("section", { class: "card status-card", "aria-label": "Status" },
@@ -92,6 +94,22 @@ export class DetectionView {
     const p = Math.min(1, Math.max(0, Number(value) || 0));
     this.progress.value = p;
     this.progressText.textContent = pct(p);
+    this.progressEta.textContent = this.estimate(p);
+  }
+
+  /** Time left, from how fast the bar moved over the last minute of real progress
+   *  reports; nothing until there is enough to go on (an early guess misleads more). */
+  estimate(p) {
+    const now = performance.now() / 1000;
+    if (!this.samples.length || p > this.samples[this.samples.length - 1].p) this.samples.push({ t: now, p });
+    while (this.samples.length > 2 && now - this.samples[0].t > 60) this.samples.shift();
+    const first = this.samples[0];
+    const gained = p - first.p;
+    const spent = now - first.t;
+    if (this.samples.length < 3 || gained < 0.01 || spent < 2 || p >= 1) return "";
+    const left = ((1 - p) * spent) / gained;
+    if (left < 60) return `· about ${Math.max(5, Math.round(left / 5) * 5)} s left`;
+    return `· about ${Math.round(left / 60)} min left`;
   }
 
   setStatus(status, extra = "") {
