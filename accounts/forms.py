@@ -25,7 +25,7 @@ class SignupForm(UserCreationForm):
         # A too-short or too-common password is a problem of the password field, not of
         # its confirmation (Django checks the confirmation field by default).
         kwargs["password_field_name"] = "password1"  # noqa: S105 (a field name)
-        super().validate_password_for_user(user, **kwargs)
+        super().validate_password_for_user(user, **kwargs)  # type: ignore[misc]
 
 
 class TokenCreateForm(forms.Form):
