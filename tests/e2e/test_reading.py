@@ -175,6 +175,8 @@ def test_a_long_paste_warns_before_cutting_and_a_99k_text_shows_real_progress(
     assert len(advancing) >= 5, progress
     assert all(b["value"] > a["value"] for a, b in itertools.pairwise(advancing))
     assert any("text windows scored" in p["message"] for p in progress), progress
+    # Once the bar has moved for a while the page estimates the time left.
+    assert any("left" in eta for eta in page.evaluate("window.__eta")), progress
 
     final = page.request.get(f"{e2e_server.url}/api/v1/detections/{detection_id}/").json()
     reading = final["reading"]

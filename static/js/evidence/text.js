@@ -19,7 +19,7 @@ export function find(evidence) {
     if (!Array.isArray(items) || !items.length) continue;
     const usable = items.slice(0, MAX_ITEMS).filter((it) => isObject(it) && itemScore(it) !== null && (itemText(it) !== null || itemChars(it) !== null));
     if (usable.length) {
-      return { title: key === "tokens" ? "Token highlighting" : "Which parts read as AI-written", key, data: usable };
+      return { title: key === "tokens" ? "Token highlighting" : "Sentence by sentence, on the verdict’s scale", key, data: usable };
     }
   }
   return null;
