@@ -240,10 +240,6 @@ def run_session(
             seen["detection"] = api.json()
             history = page.request.get(f"{server.base}/detections/")
             seen["in_history"] = bool(detection_id) and detection_id in history.text()
-            # The verdict word the history row shows for it (the same vocabulary).
-            page.goto(f"{server.base}/detections/")
-            row = page.locator(f"tr:has(a[href='/detections/{detection_id}/'])")
-            seen["history_verdict"] = row.locator("[class*=verdict-badge]").inner_text()
             # The stored result's own page (link from the summary), as a person would open it.
             page.click("#live-summary-link")
             page.wait_for_load_state()
@@ -252,6 +248,10 @@ def run_session(
             seen["page_verdict"] = page.inner_text("#detection-view .verdict-word")
             page.wait_for_timeout(1000)
             page.screenshot(path=str(artifacts / f"live-{name}-detection.png"), full_page=True)
+            # The verdict word the history row shows for it (the same vocabulary).
+            page.goto(f"{server.base}/detections/")
+            row = page.locator(f"tr:has(a[href='/detections/{detection_id}/'])")
+            seen["history_verdict"] = row.locator("[class*=verdict-badge]").inner_text()
         except Exception:
             seen["error"] = traceback.format_exc()
             page.screenshot(path=str(artifacts / f"live-{name}-error.png"), full_page=True)
