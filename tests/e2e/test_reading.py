@@ -174,7 +174,7 @@ def test_a_long_paste_warns_before_cutting_and_a_99k_text_shows_real_progress(
     advancing = [p for p in progress if 0 < p["value"] < 1]
     assert len(advancing) >= 5, progress
     assert all(b["value"] > a["value"] for a, b in itertools.pairwise(advancing))
-    assert any("text windows scored" in p["message"] for p in progress), progress
+    assert any("Text windows scored" in p["message"] for p in progress), progress
     # Once the bar has moved for a while the page estimates the time left.
     assert any("left" in eta for eta in page.evaluate("window.__eta")), progress
 

@@ -142,3 +142,22 @@ def test_favicon_is_served(client: Client) -> None:
 def test_api_docs_link_back_to_the_app(client: Client) -> None:
     body = client.get("/api/docs/").content.decode()
     assert "Back to the AI content detector" in body
+
+
+def test_history_reads_a_texts_length_band_cuts_from_its_evidence(user: User) -> None:
+    # Human by the stored call, but inside the uncertain band of this text's length band
+    # (the cuts live in the evidence, which the history list does not load in full).
+    evidence = {
+        "fusion": {
+            "ai_at": 0.999,
+            "human_below": 0.6,
+            "by_length": [{"min_words": 0, "ai_at": 0.99, "human_below": 0.4}],
+        },
+        "input": {"words": 30},
+        "sentences": [{"probability_ai": 0.5, "text": "x" * 5000}],
+    }
+    make_detection(user, detector="text.ensemble", probability_ai=0.5, evidence=evidence)
+    client = Client()
+    client.force_login(user)
+    history = client.get("/detections/").content.decode()
+    assert ">Uncertain</span>" in history

@@ -87,7 +87,11 @@ export class DetectionView {
     if (this.lastStatus === "completed" || this.lastStatus === "failed") return;
     if (this.lastStatus !== "running") this.setStatus("running");
     this.setProgress(message.progress);
-    if (message.message) this.progressMessage.textContent = String(message.message);
+    // The engine names the stage and the count ("text windows scored 3/4").
+    if (message.message) {
+      const text = String(message.message);
+      this.progressMessage.textContent = text.charAt(0).toUpperCase() + text.slice(1);
+    }
   }
 
   setProgress(value) {
