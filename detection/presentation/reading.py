@@ -60,13 +60,20 @@ def members_of(detection: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [m for m in members if isinstance(m, Mapping)] if isinstance(members, list) else []
 
 
+def detector_name(detector: str) -> str:
+    """'audio.voice.families' -> 'the voice families detector' (no code names in prose)."""
+    parts = detector.split(".")
+    words = " ".join(parts[1:] or parts).replace("_", " ")
+    return f"the {words} detector"
+
+
 def disagreement(detection: Mapping[str, Any]) -> str:
     """A sentence when some member detectors call it AI and others human, else ""."""
     calls = [(str(m.get("detector", "")), m.get("verdict")) for m in members_of(detection)]
     calls = [(name, v) for name, v in calls if v in VERDICTS]
     if not {"ai", "human"} <= {v for _, v in calls}:
         return ""
-    said = "; ".join(f"{name} says “{verdict_label(v)}”" for name, v in calls)
+    said = "; ".join(f"{detector_name(name)} says “{verdict_label(v)}”" for name, v in calls)
     return f"The detectors disagree: {said}."
 
 

@@ -37,3 +37,12 @@ def test_text_at_the_limit_with_crlf_breaks_is_accepted(settings: object) -> Non
     with pytest.raises(InputError) as refused:
         validate_text(text + "x" * 10)
     assert refused.value.code == "too_large"
+
+
+def test_upload_page_has_no_length_cut_and_no_template_residue(user: object) -> None:
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    body = client.get("/").content.decode()
+    assert "maxlength" not in body  # the page warns before cutting instead
+    assert "{#" not in body and "{%" not in body
+    assert 'id="text-limit-warning"' in body
