@@ -120,9 +120,13 @@ class VideoFramesDetector:
         crops = [crop(f.rgb, b) for f, boxes in zip(frames, face_boxes, strict=True) for b in boxes]
 
         def scored(done: int, total: int) -> None:
-            # Frames (and the faces cropped from them) scored so far, between 30 % and 90 %.
+            # Frames, then the faces cropped from them, scored so far: 30 % to 90 % of the bar.
             if progress:
-                progress(0.3 + 0.6 * done / max(total, 1), f"frames analysed {done}/{total}")
+                n = len(frames)
+                message = f"frames analysed {min(done, n)}/{n}"
+                if total > n:
+                    message += f", faces {max(done - n, 0)}/{total - n}"
+                progress(0.3 + 0.6 * done / max(total, 1), message)
 
         scores = self.scorer.score(pictures + crops, scored)
         frame_scores, face_scores = scores[: len(frames)], scores[len(frames) :]
