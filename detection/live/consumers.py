@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from detection.api.parsers import JSONTooDeep
 from detection.consumers import AuthenticatedJsonConsumer
+from detection.presentation.rows import reading_of
 
 from .config import LiveConfig, live_config
 from .manager import LimitReached, session_manager
@@ -221,6 +222,8 @@ class LiveConsumer(AuthenticatedJsonConsumer):
                         "verdict": detection.verdict,
                         "probability_ai": detection.probability_ai,
                         "warnings": detection.warnings,
+                        # The verdict in the words every page uses (detection.presentation).
+                        "reading": reading_of(detection),
                     },
                     "stats": session.stats_json(),
                 }
