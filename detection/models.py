@@ -128,3 +128,7 @@ class AuditLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_username} {self.action} {self.detection_id or ''}"
+
+
+# Posts group detections (one per part); their models live in their own module.
+from .posts.models import Post, PostPart  # noqa: E402, F401

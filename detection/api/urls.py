@@ -3,12 +3,14 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet
 
+from .posts import PostViewSet
 from .views import DetectionViewSet
 
 app_name = "api"
 
 router = DefaultRouter()
 router.register("detections", DetectionViewSet, basename="detection")
+router.register("posts", PostViewSet, basename="post")
 router.register("tokens", ApiTokenViewSet, basename="token")
 
 urlpatterns = [path("", include(router.urls))]

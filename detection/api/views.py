@@ -98,6 +98,19 @@ class DetectionViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = DetectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if "url" in data.validated_data:
+            from detection.posts.url_post import single_from_url
+
+            part = single_from_url(data.validated_data["url"])
+            detection = detection_create(
+                owner=request.user,  # type: ignore[arg-type]
+                validated=part.validated,
+                source=_source(request),
+                upload=part.upload,
+                original_name=part.name,
+                client_address=client_address(request),
+            )
+            return Response(self.get_serializer(detection).data, status=status.HTTP_202_ACCEPTED)
         detection = self._create_one(
             request, data.validated_data.get("text"), data.validated_data.get("file")
         )
