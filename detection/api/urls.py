@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import ApiTokenViewSet
 
+from .detectors import DetectorCatalogueView
 from .posts import PostViewSet
 from .views import DetectionViewSet
 
@@ -13,4 +14,7 @@ router.register("detections", DetectionViewSet, basename="detection")
 router.register("posts", PostViewSet, basename="post")
 router.register("tokens", ApiTokenViewSet, basename="token")
 
-urlpatterns = [path("", include(router.urls))]
+urlpatterns = [
+    path("detectors/", DetectorCatalogueView.as_view(), name="detectors"),
+    path("", include(router.urls)),
+]

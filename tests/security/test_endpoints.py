@@ -30,6 +30,7 @@ API = {
         ("get", f"/api/v1/detections/{DET}/"),
         ("delete", f"/api/v1/detections/{DET}/"),
     ],
+    "api:detectors": [("get", "/api/v1/detectors/")],
     "api:post-list": [("get", "/api/v1/posts/"), ("post", "/api/v1/posts/")],
     "api:post-detail": [("get", f"/api/v1/posts/{POST}/"), ("delete", f"/api/v1/posts/{POST}/")],
     "api:token-list": [("get", "/api/v1/tokens/"), ("post", "/api/v1/tokens/")],
