@@ -6,5 +6,9 @@ class DetectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Posts follow their parts through signals, and have their own admin pages.
+        # Posts follow their parts, and callbacks their jobs, through signals; both have
+        # their own admin pages; the webhook task must be known to the workers.
         from .posts import admin, signals  # noqa: F401
+        from .webhooks import admin as webhooks_admin  # noqa: F401
+        from .webhooks import signals as webhooks_signals  # noqa: F401
+        from .webhooks import tasks  # noqa: F401

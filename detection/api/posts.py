@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -65,6 +66,9 @@ class PostCreateSerializer(serializers.Serializer):
     )
     files = serializers.ListField(child=serializers.FileField(), required=False)
     url = serializers.URLField(required=False, help_text="A page to fetch and split into parts.")
+    callback_url = serializers.URLField(
+        required=False, help_text="POSTed the signed post when it ends (README)."
+    )
 
 
 class PostViewSet(
@@ -93,8 +97,19 @@ class PostViewSet(
 
     @extend_schema(request=PostCreateSerializer, responses={202: PostSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from detection.webhooks.services import callback_for_request, callback_register
+
+        callback_url = request.data.get("callback_url") if hasattr(request.data, "get") else None
+        target = callback_for_request(request.auth, str(callback_url) if callback_url else None)
         built = intake.parts_from_request(request)
-        post = post_create(
+        with transaction.atomic():  # the callback exists before any part can finish
+            post = self._create(request, built)
+            callback_register(owner=request.user, target=target, post=post)
+        post = self.get_queryset().get(pk=post.pk)
+        return Response(self.get_serializer(post).data, status=status.HTTP_202_ACCEPTED)
+
+    def _create(self, request: Request, built: intake.BuiltPost) -> Post:
+        return post_create(
             owner=request.user,  # type: ignore[arg-type]
             parts=built.parts,
             caption=built.caption,
@@ -104,8 +119,6 @@ class PostViewSet(
             fetched=built.fetched,
             skipped=built.skipped,
         )
-        post = self.get_queryset().get(pk=post.pk)
-        return Response(self.get_serializer(post).data, status=status.HTTP_202_ACCEPTED)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         post_delete(post=self.get_object())

@@ -56,6 +56,9 @@ class DetectionCreateSerializer(serializers.Serializer):
     url = serializers.URLField(
         required=False, help_text="Media the server fetches (SSRF-checked, see README)."
     )
+    callback_url = serializers.URLField(
+        required=False, help_text="POSTed the signed result when the job ends (README)."
+    )
 
     def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
         if sum(name in attrs for name in ("text", "file", "url")) != 1:

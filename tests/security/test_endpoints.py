@@ -19,7 +19,7 @@ from accounts.tokens import token_create, token_revoke
 from tests.factories import make_detection
 
 pytestmark = pytest.mark.django_db
-DET, TOK, POST = "{detection}", "{token}", "{post}"
+DET, TOK, POST, CB = "{detection}", "{token}", "{post}", "{callback}"
 
 # name -> [(method, path)] ; {detection} / {token} are filled with the *victim's* ids.
 API = {
@@ -31,6 +31,9 @@ API = {
         ("delete", f"/api/v1/detections/{DET}/"),
     ],
     "api:detectors": [("get", "/api/v1/detectors/")],
+    "api:webhook": [("get", "/api/v1/webhook/"), ("put", "/api/v1/webhook/")],
+    "api:callback-list": [("get", "/api/v1/webhook/deliveries/")],
+    "api:callback-detail": [("get", f"/api/v1/webhook/deliveries/{CB}/")],
     "api:post-list": [("get", "/api/v1/posts/"), ("post", "/api/v1/posts/")],
     "api:post-detail": [("get", f"/api/v1/posts/{POST}/"), ("delete", f"/api/v1/posts/{POST}/")],
     "api:token-list": [("get", "/api/v1/tokens/"), ("post", "/api/v1/tokens/")],
@@ -59,7 +62,7 @@ PUBLIC = {"health", "ready", "schema", "api-docs", "api-redoc"} | {
 OBJECT_ROUTES = {
     name: routes
     for name, routes in {**API, **PAGES}.items()
-    if any(DET in path or TOK in path or POST in path for _, path in routes)
+    if any(key in path for key in (DET, TOK, POST, CB) for _, path in routes)
 }
 
 
@@ -83,9 +86,16 @@ def victim_ids(other_user: User) -> dict[str, str]:
     detection = make_detection(other_user)
     token, _ = token_create(user=other_user, name="victim")
     from detection.models import Post
+    from detection.webhooks.models import Callback
 
     post = Post.objects.create(owner=other_user)
-    return {"detection": str(detection.pk), "token": str(token.pk), "post": str(post.pk)}
+    callback = Callback.objects.create(owner=other_user, post=post, url="http://x.org/", secret="s")
+    return {
+        "detection": str(detection.pk),
+        "token": str(token.pk),
+        "post": str(post.pk),
+        "callback": str(callback.pk),
+    }
 
 
 def _call(client: Any, method: str, path: str, ids: dict[str, str]) -> Any:
