@@ -8,6 +8,7 @@ class DetectionConfig(AppConfig):
     def ready(self) -> None:
         # Posts follow their parts, and callbacks their jobs, through signals; both have
         # their own admin pages; the webhook task must be known to the workers.
+        from .labels import admin as labels_admin  # noqa: F401
         from .posts import admin, signals  # noqa: F401
         from .webhooks import admin as webhooks_admin  # noqa: F401
         from .webhooks import signals as webhooks_signals  # noqa: F401

@@ -131,5 +131,6 @@ class AuditLogEntry(models.Model):
 
 
 # Posts group detections (one per part); their models live in their own module.
+from .labels.models import HumanLabel  # noqa: E402, F401
 from .posts.models import Post, PostPart  # noqa: E402, F401
 from .webhooks.models import Callback, DeliveryAttempt, TokenWebhook  # noqa: E402, F401

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from detection.labels.views import field_accuracy_page
 from detection.live.views import live_page
 
 from . import views
@@ -18,4 +19,5 @@ urlpatterns = [
     ),
     # The live check's page (/live/) is added here by its owner.
     path("live/", live_page, name="live"),
+    path("staff/field-accuracy/", field_accuracy_page, name="field-accuracy"),
 ]

@@ -36,6 +36,8 @@ API = {
     "api:callback-detail": [("get", f"/api/v1/webhook/deliveries/{CB}/")],
     "api:post-list": [("get", "/api/v1/posts/"), ("post", "/api/v1/posts/")],
     "api:post-detail": [("get", f"/api/v1/posts/{POST}/"), ("delete", f"/api/v1/posts/{POST}/")],
+    "api:label-list": [("get", "/api/v1/labels/"), ("post", "/api/v1/labels/")],
+    "api:label-detail": [("get", "/api/v1/labels/1/"), ("delete", "/api/v1/labels/1/")],
     "api:token-list": [("get", "/api/v1/tokens/"), ("post", "/api/v1/tokens/")],
     "api:token-detail": [("get", f"/api/v1/tokens/{TOK}/")],
     "api:token-revoke": [("post", f"/api/v1/tokens/{TOK}/revoke/")],
@@ -50,6 +52,7 @@ PAGES = {
         ("post", f"/detections/{DET}/delete/"),
     ],
     "frontend:live": [("get", "/live/")],
+    "frontend:field-accuracy": [("get", "/staff/field-accuracy/")],
     "accounts:tokens": [("get", "/accounts/tokens/"), ("post", "/accounts/tokens/")],
     "accounts:token-revoke": [("post", f"/accounts/tokens/{TOK}/revoke/")],
 }
