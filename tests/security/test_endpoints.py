@@ -52,6 +52,7 @@ PAGES = {
         ("post", f"/detections/{DET}/delete/"),
     ],
     "frontend:live": [("get", "/live/")],
+    "frontend:post": [("get", f"/posts/{POST}/")],
     "frontend:field-accuracy": [("get", "/staff/field-accuracy/")],
     "accounts:tokens": [("get", "/accounts/tokens/"), ("post", "/accounts/tokens/")],
     "accounts:token-revoke": [("post", f"/accounts/tokens/{TOK}/revoke/")],
