@@ -164,3 +164,20 @@ def test_export_labels_writes_what_the_calibration_commands_read(
     assert provenance["counts"] == {"image:ai": 1, "text:human": 1}
     with (tmp_path / "labels" / "image" / "manifest.csv").open() as fh:
         assert next(csv.DictReader(fh))["source_repo"] == "field-labels"
+
+
+def test_exported_audio_labels_read_as_the_audio_calibration_reads_them(
+    api_client: APIClient, user: User, tmp_path: Path
+) -> None:
+    clip = make_detection(
+        user, input_text="", modality="audio", original_name="voice.flac", input_meta={}
+    )
+    clip.input_file.save("upload", ContentFile(b"fLaC fake"), save=True)
+    _label(api_client, "ai", detection=str(clip.pk))
+    call_command("export_labels", str(tmp_path / "labels"), stdout=io.StringIO())
+    from detection.engine.audio.train.dataset import read_manifest
+
+    [read] = read_manifest(tmp_path / "labels" / "audio")
+    # A family the audio pool does not know is kept out of training: the test split.
+    assert (read.label, read.family, read.split) == (1, "field", "test")
+    assert read.path.read_bytes() == b"fLaC fake"

@@ -194,3 +194,31 @@ def test_posts_are_in_the_openapi_schema(api_client: APIClient) -> None:
     schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/v1/posts/" in schema["paths"]
     assert "post" in schema["paths"]["/api/v1/posts/"]
+
+
+def test_posts_are_listed_on_the_history_page(api_client: APIClient, user: User) -> None:
+    from django.test import Client
+
+    body = _create(api_client)
+    browser = Client()
+    browser.force_login(user)
+    html = browser.get("/detections/").content.decode()
+    assert f'href="/posts/{body["id"]}/"' in html and "3 parts" in html
+    page = browser.get(f"/posts/{body['id']}/")
+    assert page.status_code == 200 and b'id="post-view"' in page.content
+
+
+def test_admin_shows_a_post_with_its_parts_and_logs_the_view(
+    api_client: APIClient, admin_client: Any
+) -> None:
+    from detection.models import AuditLogEntry
+
+    body = _create(api_client)
+    page = admin_client.get(f"/admin/detection/post/{body['id']}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for part in body["parts"]:
+        assert part["detection"]["id"] in html
+    entry = AuditLogEntry.objects.get(action="view")
+    assert entry.detail["post"] == body["id"]
+    assert sorted(entry.detail["parts"]) == sorted(p["detection"]["id"] for p in body["parts"])
