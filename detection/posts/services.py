@@ -19,6 +19,8 @@ from . import fusion
 from .models import Post, PostPart
 
 logger = logging.getLogger(__name__)
+SPEECH_MODALITIES = ("audio", "video")
+SPEECH_FIELDS = ("outcome", "reason", "similarity", "caption_words_heard", "shared_words", "rule")
 
 
 @dataclass
@@ -61,6 +63,9 @@ def post_create(
         evidence={"skipped": skipped or []},
     )
     for index, part in enumerate(parts):
+        # Speech is compared with the caption on the worker that analyses the part
+        # (engine/fusion/speech_text, read back by speech_checks below).
+        speech = part.validated.modality in SPEECH_MODALITIES and caption.strip()
         detection = detection_create(
             owner=owner,
             validated=part.validated,
@@ -68,6 +73,7 @@ def post_create(
             upload=part.upload,
             original_name=part.name,
             client_address=client_address,
+            options={"caption": caption} if speech else None,
         )
         PostPart.objects.create(
             post=post,
@@ -98,6 +104,24 @@ def part_outcomes(post: Post) -> list[fusion.PartOutcome]:
     ]
 
 
+def speech_checks(post: Post) -> list[dict[str, Any]]:
+    """Each audio or video part's speech-against-caption result, with its transcript."""
+    checks = []
+    for row in post.parts.select_related("detection").order_by("index"):
+        found = (row.detection.evidence or {}).get("speech_vs_caption")
+        if isinstance(found, dict):
+            transcript = found.get("transcript") or {}
+            checks.append(
+                {
+                    "part": row.index,
+                    **{k: found.get(k) for k in SPEECH_FIELDS},
+                    "transcript": transcript.get("text", ""),
+                    "language": transcript.get("language", ""),
+                }
+            )
+    return checks
+
+
 def post_refresh(*, post: Post, publish_update: bool = True) -> Post:
     """Derive the post's status and fused outcome from its parts and store them. Called
     whenever a part's row changes, and on every read of an unfinished post, so a post can
@@ -109,7 +133,11 @@ def post_refresh(*, post: Post, publish_update: bool = True) -> Post:
             return post
         fused = fusion.fuse(part_outcomes(locked))
         skipped = (locked.evidence or {}).get("skipped", [])
-        evidence = {**fused.evidence, "skipped": skipped}
+        evidence = {
+            **fused.evidence,
+            "skipped": skipped,
+            "speech_vs_caption": speech_checks(locked),
+        }
         changed = (
             locked.status != fused.status
             or locked.verdict != fused.verdict

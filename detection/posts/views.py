@@ -20,7 +20,8 @@ def post_page(request: HttpRequest, post_id: str) -> HttpResponse:
     from detection.api.posts import PostSerializer
 
     post = get_object_or_404(
-        Post.objects.filter(owner=request.user).prefetch_related("parts__detection"), pk=post_id
+        Post.objects.filter(owner=request.user).prefetch_related("parts__detection"),  # type: ignore[misc]
+        pk=post_id,
     )
     # What each part's evidence is drawn over: a text part's (normalised) text, or the
     # owner-only media URL of a file the browser can show.

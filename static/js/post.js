@@ -35,10 +35,11 @@ class PostPage {
     this.views = new Map(); // detection id -> DetectionView
     this.fused = h("section", { class: "card post-fused", "aria-labelledby": "post-verdict-heading" });
     this.disagreements = h("section", { class: "card post-disagreements", "aria-labelledby": "post-disagree-heading" });
+    this.speech = h("section", { class: "card post-speech", "aria-labelledby": "post-speech-heading" });
     this.problems = h("section", { class: "card post-problems" });
     this.parts = h("div", { class: "post-parts" });
     this.connection = h("p", { class: "connection hint" });
-    root.replaceChildren(this.fused, this.disagreements, this.problems, this.parts, this.connection);
+    root.replaceChildren(this.fused, this.disagreements, this.speech, this.problems, this.parts, this.connection);
     this.attempts = 0;
     this.update(initial);
     if (!FINISHED.has(initial.status)) this.connect();
@@ -50,6 +51,7 @@ class PostPage {
     this.root.dataset.status = post.status;
     this.drawFused(post);
     this.drawDisagreements(post);
+    this.drawSpeech(post);
     this.drawProblems(post);
     for (const part of post.parts || []) this.drawPart(part);
     if (FINISHED.has(post.status)) this.stop();
@@ -80,6 +82,19 @@ class PostPage {
       h("h2", { id: "post-disagree-heading" }, "The parts disagree"),
       h("ul", { class: "disagreement-list" }, list.map((d) => h("li", { class: "disagreement" },
         `${d.description} (probabilities ${pct(d.probability_gap)} apart).`))),
+    );
+  }
+
+  drawSpeech(post) {
+    const checks = (post.evidence || {}).speech_vs_caption || [];
+    const words = { match: "matches the caption", contradiction: "contradicts the caption", unclear: "unclear against the caption" };
+    this.speech.hidden = checks.length === 0;
+    this.speech.replaceChildren(
+      h("h2", { id: "post-speech-heading" }, "What is said against the caption"),
+      h("ul", { class: "speech-list" }, checks.map((c) => h("li", { class: `speech-check speech-${c.outcome}` },
+        h("strong", {}, `Part ${c.part + 1}: the speech ${words[c.outcome] || c.outcome}`),
+        ` (${c.reason}${c.similarity === null || c.similarity === undefined ? "" : `; meaning similarity ${c.similarity.toFixed(2)}, caption words heard ${pct(c.caption_words_heard)}`}).`,
+        c.transcript ? h("blockquote", { class: "transcript" }, c.transcript) : null))),
     );
   }
 

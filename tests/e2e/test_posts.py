@@ -79,6 +79,9 @@ def test_files_and_caption_become_a_post_with_disagreements_first(
         " return [...v.children].map((c) => c.className); }"
     )
     assert order.index("card post-disagreements") < order.index("post-parts")
+    # The voice note's speech is checked against the caption, with its transcript.
+    speech = view.locator(".post-speech .speech-check")
+    assert speech.count() == 1 and speech.locator(".transcript").inner_text().strip()
     shoot(page, "post-result")
     assert errors == []
     context.close()

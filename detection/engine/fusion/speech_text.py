@@ -171,3 +171,26 @@ def compare(transcript: Transcript, caption: str, embedder: Embedder) -> SpeechT
         shared[:50],
         evidence,
     )
+
+
+_shared: dict[str, Any] = {}
+_shared_lock = threading.Lock()
+
+
+def check_speech(path: Path, caption: str) -> dict[str, Any]:
+    """The check as a detector's evidence (``options["caption"]`` on an audio or video job),
+    with the transcriber and embedder loaded once per process."""
+    with _shared_lock:
+        if not _shared:
+            from .. import settings
+
+            _shared["transcriber"] = Transcriber(threads=settings.current().text.scoring_threads())
+            _shared["embedder"] = Embedder()
+    try:
+        transcript = _shared["transcriber"].transcribe(path)
+    except Exception as exc:  # e.g. a video without a soundtrack: no speech to compare
+        empty = Transcript(text="", language="", language_probability=0.0, duration_s=0.0)
+        check = compare(empty, caption, _shared["embedder"])
+        check.reason = f"no speech to compare ({type(exc).__name__})"
+        return check.to_dict()
+    return compare(transcript, caption, _shared["embedder"]).to_dict()

@@ -59,3 +59,35 @@ def test_post_with_caption_ai_image_photo_and_voice_note_completes_with_a_disagr
     assert disagreements and all(d["ai_part"] == 1 for d in disagreements)
     human_parts = {p["index"] for p in parts if p["detection"]["verdict"] == "human"}
     assert {d["human_part"] for d in disagreements} == human_parts
+
+
+def _spoken(shared: Path) -> list[Any]:
+    from detection.engine.fusion.speech_pairs import spoken_clips
+
+    clips = spoken_clips(shared / "data" / "audio")
+    if len(clips) < 2:
+        pytest.skip("no shared clips with their spoken sentence")
+    return clips
+
+
+def _post_voice(api_client: APIClient, capture: Any, path: Path, caption: str) -> dict[str, Any]:
+    with path.open("rb") as handle, capture(execute=True):
+        response = api_client.post(
+            "/api/v1/posts/", {"caption": caption, "files": [handle]}, format="multipart"
+        )
+    assert response.status_code == 202, response.content
+    return dict(api_client.get(f"/api/v1/posts/{response.json()['id']}/").json())
+
+
+def test_speech_is_checked_against_the_caption_with_the_transcript(
+    api_client: APIClient, django_capture_on_commit_callbacks: Any, shared_dir: Path
+) -> None:
+    own, other = _spoken(shared_dir)[:2]
+    post = _post_voice(api_client, django_capture_on_commit_callbacks, own.path, own.text)
+    assert post["status"] == "completed", post["evidence"]
+    [check] = post["evidence"]["speech_vs_caption"]
+    assert check["part"] == 0 and check["outcome"] == "match", check
+    assert check["transcript"] and check["shared_words"]
+    swapped = _post_voice(api_client, django_capture_on_commit_callbacks, own.path, other.text)
+    [check] = swapped["evidence"]["speech_vs_caption"]
+    assert check["outcome"] != "match", check
