@@ -16,6 +16,7 @@ class Route:
     body: bytes = b""
     content_type: str = "application/octet-stream"
     headers: dict[str, str] = field(default_factory=dict)
+    fail_first: int = 0  # answer 503 to this many requests first (a receiver coming back)
 
 
 class LocalSite:
@@ -36,7 +37,11 @@ def _handler(site: LocalSite) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             site.hits.append((self.command, self.path, body, dict(self.headers.items())))
             route = site.routes.get(self.path.split("?")[0], Route(status=404, body=b"no"))
-            self.send_response(route.status)
+            status = route.status
+            if route.fail_first > 0:
+                route.fail_first -= 1
+                status = 503
+            self.send_response(status)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(route.body)))
             for name, value in route.headers.items():
