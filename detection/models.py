@@ -128,3 +128,9 @@ class AuditLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_username} {self.action} {self.detection_id or ''}"
+
+
+# Posts group detections (one per part); their models live in their own module.
+from .labels.models import HumanLabel  # noqa: E402, F401
+from .posts.models import Post, PostPart  # noqa: E402, F401
+from .webhooks.models import Callback, DeliveryAttempt, TokenWebhook  # noqa: E402, F401

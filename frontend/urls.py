@@ -1,6 +1,8 @@
 from django.urls import path
 
+from detection.labels.views import field_accuracy_page
 from detection.live.views import live_page
+from detection.posts.views import post_page
 
 from . import views
 
@@ -20,4 +22,6 @@ urlpatterns = [
     ),
     # The live check's page (/live/) is added here by its owner.
     path("live/", live_page, name="live"),
+    path("posts/<uuid:post_id>/", post_page, name="post"),
+    path("staff/field-accuracy/", field_accuracy_page, name="field-accuracy"),
 ]

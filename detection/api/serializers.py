@@ -92,11 +92,16 @@ class DetectionCreateSerializer(serializers.Serializer):
         required=False, trim_whitespace=False, allow_blank=True, help_text="Text to analyse."
     )
     file = serializers.FileField(required=False, help_text="An image, audio, video or text file.")
+    url = serializers.URLField(
+        required=False, help_text="Media the server fetches (SSRF-checked, see README)."
+    )
+    callback_url = serializers.URLField(
+        required=False, help_text="POSTed the signed result when the job ends (README)."
+    )
 
     def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
-        has_text, has_file = "text" in attrs, "file" in attrs
-        if has_text == has_file:
-            raise serializers.ValidationError("send exactly one of 'text' or 'file'")
+        if sum(name in attrs for name in ("text", "file", "url")) != 1:
+            raise serializers.ValidationError("send exactly one of 'text', 'file' or 'url'")
         return attrs
 
 

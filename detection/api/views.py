@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -98,10 +99,28 @@ class DetectionViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = DetectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        detection = self._create_one(
-            request, data.validated_data.get("text"), data.validated_data.get("file")
-        )
+        from detection.webhooks.services import callback_for_request, callback_register
+
+        target = callback_for_request(request.auth, data.validated_data.get("callback_url"))
+        with transaction.atomic():  # the callback exists before the job can start
+            detection = self._create_from(request, data.validated_data)
+            callback_register(owner=request.user, target=target, detection=detection)
         return Response(self.get_serializer(detection).data, status=status.HTTP_202_ACCEPTED)
+
+    def _create_from(self, request: Request, validated_data: dict[str, Any]) -> Detection:
+        if "url" in validated_data:
+            from detection.posts.url_post import single_from_url
+
+            part = single_from_url(validated_data["url"])
+            return detection_create(
+                owner=request.user,  # type: ignore[arg-type]
+                validated=part.validated,
+                source=_source(request),
+                upload=part.upload,
+                original_name=part.name,
+                client_address=client_address(request),
+            )
+        return self._create_one(request, validated_data.get("text"), validated_data.get("file"))
 
     @extend_schema(
         request=DetectionBatchSerializer, responses={202: DetectionSerializer(many=True)}

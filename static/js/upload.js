@@ -32,7 +32,7 @@ let sentText = null;
 function showChosen() {
   const file = fileInput.files[0];
   chosen.hidden = !file;
-  chosenName.textContent = file ? `${file.name} (${fmtBytes(file.size)})` : "";
+  chosenName.textContent = [...fileInput.files].map((f) => `${f.name} (${fmtBytes(f.size)})`).join(", ");
   dropzone.classList.toggle("has-file", Boolean(file));
   errorBox.textContent = "";
 }
@@ -104,10 +104,6 @@ dropzone.addEventListener("drop", (event) => {
   event.preventDefault();
   dropzone.classList.remove("over");
   if (!event.dataTransfer || !event.dataTransfer.files.length) return;
-  if (event.dataTransfer.files.length > 1) {
-    errorBox.textContent = "Drop one file at a time.";
-    return;
-  }
   fileInput.files = event.dataTransfer.files;
   showChosen();
 });
@@ -123,10 +119,21 @@ function normalise(text) {
   return text.normalize("NFC").replace(/\r\n?/g, "\n").replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, "").trim();
 }
 
+// Several files, or files with text: one post (static/js/post.js shows it).
+function postPayload(files, caption) {
+  const big = files.find((f) => f.size > maxBytes);
+  if (big) return { error: `${big.name} is ${fmtBytes(big.size)}; the limit is ${fmtBytes(maxBytes)} a file.` };
+  const body = new FormData();
+  if (caption.trim()) body.append("caption", caption);
+  for (const f of files) body.append("files", f);
+  return { body, post: true, name: `${files.length} files` };
+}
+
 function payload() {
-  const file = fileInput.files[0];
+  const files = [...fileInput.files];
+  const file = files[0];
   const text = textInput.value;
-  if (file && text.trim()) return { error: "Send a file or text, not both: remove the file or clear the text." };
+  if (files.length > 1 || (file && text.trim())) return postPayload(files, text);
   if (file) {
     if (file.size === 0) return { error: "That file is empty." };
     if (file.size > maxBytes) return { error: `That file is ${fmtBytes(file.size)}; the limit is ${fmtBytes(maxBytes)}.` };
@@ -173,7 +180,7 @@ form.addEventListener("submit", (event) => {
   sentText = item.text ?? null;
 
   const xhr = new XMLHttpRequest();
-  xhr.open("POST", form.dataset.api);
+  xhr.open("POST", item.post ? form.dataset.postsApi : form.dataset.api);
   xhr.setRequestHeader("X-CSRFToken", csrfToken());
   xhr.setRequestHeader("Accept", "application/json");
   xhr.upload.addEventListener("progress", (e) => {
@@ -185,7 +192,9 @@ form.addEventListener("submit", (event) => {
   xhr.addEventListener("load", () => {
     let data = {};
     try { data = JSON.parse(xhr.responseText || "{}"); } catch { /* not JSON: a proxy's error page */ }
-    if (xhr.status === 202 && data.id) {
+    if (xhr.status === 202 && data.id && item.post) {
+      window.location.assign(`${form.dataset.postUrl}${data.id}/`);
+    } else if (xhr.status === 202 && data.id) {
       progressBox.hidden = true;
       submit.disabled = false;
       follow(data, item.name, sentText);

@@ -19,7 +19,7 @@ from accounts.tokens import token_create, token_revoke
 from tests.factories import make_detection
 
 pytestmark = pytest.mark.django_db
-DET, TOK = "{detection}", "{token}"
+DET, TOK, POST, CB = "{detection}", "{token}", "{post}", "{callback}"
 
 # name -> [(method, path)] ; {detection} / {token} are filled with the *victim's* ids.
 API = {
@@ -30,6 +30,14 @@ API = {
         ("get", f"/api/v1/detections/{DET}/"),
         ("delete", f"/api/v1/detections/{DET}/"),
     ],
+    "api:detectors": [("get", "/api/v1/detectors/")],
+    "api:webhook": [("get", "/api/v1/webhook/"), ("put", "/api/v1/webhook/")],
+    "api:callback-list": [("get", "/api/v1/webhook/deliveries/")],
+    "api:callback-detail": [("get", f"/api/v1/webhook/deliveries/{CB}/")],
+    "api:post-list": [("get", "/api/v1/posts/"), ("post", "/api/v1/posts/")],
+    "api:post-detail": [("get", f"/api/v1/posts/{POST}/"), ("delete", f"/api/v1/posts/{POST}/")],
+    "api:label-list": [("get", "/api/v1/labels/"), ("post", "/api/v1/labels/")],
+    "api:label-detail": [("get", "/api/v1/labels/1/"), ("delete", "/api/v1/labels/1/")],
     "api:token-list": [("get", "/api/v1/tokens/"), ("post", "/api/v1/tokens/")],
     "api:token-detail": [("get", f"/api/v1/tokens/{TOK}/")],
     "api:token-revoke": [("post", f"/api/v1/tokens/{TOK}/revoke/")],
@@ -44,6 +52,8 @@ PAGES = {
         ("post", f"/detections/{DET}/delete/"),
     ],
     "frontend:live": [("get", "/live/")],
+    "frontend:post": [("get", f"/posts/{POST}/")],
+    "frontend:field-accuracy": [("get", "/staff/field-accuracy/")],
     "accounts:tokens": [("get", "/accounts/tokens/"), ("post", "/accounts/tokens/")],
     "accounts:token-revoke": [("post", f"/accounts/tokens/{TOK}/revoke/")],
 }
@@ -59,7 +69,7 @@ PUBLIC = {"health", "ready", "schema", "api-docs", "api-redoc"} | {
 OBJECT_ROUTES = {
     name: routes
     for name, routes in {**API, **PAGES}.items()
-    if any(DET in path or TOK in path for _, path in routes)
+    if any(key in path for key in (DET, TOK, POST, CB) for _, path in routes)
 }
 
 
@@ -82,7 +92,17 @@ def test_every_named_url_is_covered() -> None:
 def victim_ids(other_user: User) -> dict[str, str]:
     detection = make_detection(other_user)
     token, _ = token_create(user=other_user, name="victim")
-    return {"detection": str(detection.pk), "token": str(token.pk)}
+    from detection.models import Post
+    from detection.webhooks.models import Callback
+
+    post = Post.objects.create(owner=other_user)
+    callback = Callback.objects.create(owner=other_user, post=post, url="http://x.org/", secret="s")
+    return {
+        "detection": str(detection.pk),
+        "token": str(token.pk),
+        "post": str(post.pk),
+        "callback": str(callback.pk),
+    }
 
 
 def _call(client: Any, method: str, path: str, ids: dict[str, str]) -> Any:
@@ -143,9 +163,10 @@ def test_another_users_objects_are_not_found(
         response = _call(client, method, path, victim_ids)
         assert response.status_code == 404, (method, path, response.status_code)
     # ... and nothing happened to them.
-    from detection.models import Detection
+    from detection.models import Detection, Post
 
     assert Detection.objects.filter(pk=victim_ids["detection"]).exists()
+    assert Post.objects.filter(pk=victim_ids["post"]).exists()
     assert ApiToken.objects.get(pk=victim_ids["token"]).revoked_at is None
 
 

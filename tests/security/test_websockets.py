@@ -18,13 +18,23 @@ from config.ws_routing import websocket_urlpatterns
 from tests.factories import make_detection
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROUTES = ["/ws/detections/{detection}/", "/ws/live/", "/ws/text/stream/"]
+ROUTES = [
+    "/ws/detections/{detection}/",
+    "/ws/posts/{post}/",
+    "/ws/live/",
+    "/ws/text/stream/",
+]
 
 
 def test_every_websocket_route_is_covered() -> None:
     # A new route fails this until it is added to ROUTES (and so to every test below).
     patterns = {str(p.pattern) for p in websocket_urlpatterns}
-    assert patterns == {"ws/detections/<str:detection_id>/", "ws/live/", "ws/text/stream/"}
+    assert patterns == {
+        "ws/detections/<str:detection_id>/",
+        "ws/posts/<str:post_id>/",
+        "ws/live/",
+        "ws/text/stream/",
+    }
 
 
 async def _refused(path: str, headers: list[tuple[bytes, bytes]]) -> bool:
@@ -44,19 +54,27 @@ async def victim(other_user: User) -> str:
     return str(detection.pk)
 
 
+@pytest.fixture
+async def victim_post(other_user: User) -> str:
+    from detection.models import Post
+
+    post = await database_sync_to_async(Post.objects.create)(owner=other_user)
+    return str(post.pk)
+
+
 def _bearer(raw: str) -> list[tuple[bytes, bytes]]:
     return [(b"authorization", f"Bearer {raw}".encode())]
 
 
 @pytest.mark.parametrize("route", ROUTES)
-async def test_anonymous_sockets_are_refused(route: str, victim: str) -> None:
-    assert await _refused(route.format(detection=victim), [])
+async def test_anonymous_sockets_are_refused(route: str, victim: str, victim_post: str) -> None:
+    assert await _refused(route.format(detection=victim, post=victim_post), [])
 
 
 @pytest.mark.parametrize("kind", ["revoked", "expired"])
 @pytest.mark.parametrize("route", ROUTES)
 async def test_revoked_or_expired_tokens_are_refused(
-    route: str, kind: str, user: User, victim: str
+    route: str, kind: str, user: User, victim: str, victim_post: str
 ) -> None:
     def bad_token() -> str:
         token, raw = token_create(user=user, name=kind)
@@ -67,7 +85,7 @@ async def test_revoked_or_expired_tokens_are_refused(
         return raw
 
     raw = await database_sync_to_async(bad_token)()
-    assert await _refused(route.format(detection=victim), _bearer(raw))
+    assert await _refused(route.format(detection=victim, post=victim_post), _bearer(raw))
 
 
 async def test_another_users_detection_socket_is_not_found(user: User, victim: str) -> None:

@@ -287,5 +287,11 @@ class VoiceEnsemble:
         if progress is not None:
             progress(0.05, "audio decoded, speech found")
         result = self.analyse(prepared, progress)
+        caption = (options or {}).get("caption")
+        if isinstance(caption, str) and caption.strip():
+            # A post's caption: what is said is compared with it (engine/fusion/speech_text).
+            from ..fusion.speech_text import check_speech
+
+            result.evidence["speech_vs_caption"] = check_speech(Path(content), caption)
         result.elapsed_ms = (time.perf_counter() - start) * 1000
         return result

@@ -95,7 +95,14 @@ class VideoFramesDetector:
             return visual
         if progress:
             progress(0.9, "analysing the soundtrack")
-        return with_soundtrack(path, visual, options, detector_name=self.name)
+        result = with_soundtrack(path, visual, options, detector_name=self.name)
+        caption = options.get("caption")
+        if isinstance(caption, str) and caption.strip():
+            # A post's caption against what the soundtrack says (engine/fusion/speech_text).
+            from ..fusion.speech_text import check_speech
+
+            result.evidence["speech_vs_caption"] = check_speech(path, caption)
+        return result
 
     def analyse_visual(
         self, path: Path, options: Mapping[str, Any], progress: Progress | None = None

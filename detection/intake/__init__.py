@@ -1,0 +1,1 @@
+"""Inputs the server fetches itself (a URL), with SSRF protection."""
