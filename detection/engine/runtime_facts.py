@@ -154,3 +154,66 @@ def provenance_versions() -> dict[str, object]:
         "lock_sha256": lock_sha,
         "differs_from_lock": {name: list(pair) for name, pair in sorted(drift.items())},
     }
+
+
+# -- the golden self-test's last result on this machine --------------------------------
+# The web process never imports a model runtime, so it cannot run the self-test itself:
+# ``manage.py doctor`` (or any process with the models) records the result here, keyed by
+# what decides the outputs, and /ready shows it only while that key still matches.
+
+SELF_TEST_FILE = "golden-selftest.json"
+
+
+def fingerprint() -> str:
+    """A short key of what decides the models' outputs on this machine."""
+    import hashlib
+    import json
+
+    key = {
+        "cpu": cpu_model(),
+        "cpu_features": cpu_features(),
+        "versions": versions(),
+        "precision": precision_modes(),
+    }
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _self_test_path() -> Path:
+    from . import settings
+
+    return settings.current().cache_dir / SELF_TEST_FILE
+
+
+def record_self_test(report: dict[str, object]) -> Path:
+    import json
+    import time
+
+    path = _self_test_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "fingerprint": fingerprint(),
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "report": report,
+    }
+    path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
+    return path
+
+
+def recorded_self_test() -> dict[str, object]:
+    """The recorded self-test if it was made on this machine as it is now."""
+    import json
+
+    path = _self_test_path()
+    try:
+        payload = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {"state": "not run here", "how": "python manage.py doctor"}
+    if payload.get("fingerprint") != fingerprint():
+        return {
+            "state": "stale: recorded with another CPU, runtime or precision setting",
+            "how": "python manage.py doctor",
+            "at": payload.get("at"),
+        }
+    report = payload.get("report") or {}
+    ok = isinstance(report, dict) and report.get("ok") is True
+    return {"state": "passed" if ok else "FAILED", "at": payload.get("at"), "report": report}
