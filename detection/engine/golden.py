@@ -6,14 +6,15 @@ silently drift: issue 10 found real photos called AI on an AVX2 machine without 
 module runs fixed inputs (packaged photos, one shared AI image, a LibriVox clip, a fixed
 text) through the default detectors and compares, within stated tolerances, with
 ``golden.json``: the calibrated probability and raw score of the detector and of each of
-its members, and for images the CLIP embedding of the centre crop (first 16 dimensions and
-norm). ``manage.py golden --write`` regenerates the file; ``tests/golden`` and
-``manage.py doctor`` compare.
+its members, and for images the whole CLIP embedding of the centre crop (512 numbers).
+``manage.py golden --write`` regenerates the file; ``tests/golden`` and ``manage.py doctor``
+compare.
 
 The tolerances are what the project accepts as "the same output": they cover the spread
-measured between CPUs with the CPU-independent settings (AVX-512 + VNNI natively, AVX2 under
-emulation; bfloat16 and float32 for the text model, see ``TOLERANCES``), and are far below
-what a saturating INT8 kernel gives (the CLIP embedding's cosine drops to about 0.5).
+measured between CPUs with the CPU-independent settings (see ``TOLERANCES``) and are far
+below what a saturating INT8 kernel gives. Not bit-identical: the INT8 graph requantises
+every layer's activations, so float rounding that differs between AVX2 and AVX-512 kernels
+flips some quantisation steps, and that grows through the 12 layers.
 """
 
 from __future__ import annotations
@@ -45,13 +46,19 @@ FIXED_TEXT = (
     "of that afternoon whenever somebody tells me a plan is foolproof."
 )
 
-# |got - expected| <= abs + rel * |expected| for each recorded number.
+# |got - expected| <= abs + rel * |expected| for each recorded number. Measured spread with
+# the CPU-independent settings (golden images on an emulated Haswell, AVX2 without VNNI,
+# against AVX-512 + VNNI natively; Gemma in bfloat16 against float32): calibrated
+# probabilities 0.026 at most (a member; 0.006 for the ensemble), member logits 0.22, the
+# CLIP embedding's cosine 0.978 at worst (a value moved by 0.74, the norm by 1.4 %). The
+# saturating default kernels on that CPU move the ensemble's probability by 0.53 and the
+# embedding's cosine to about 0.5, far outside.
 TOLERANCES: dict[str, dict[str, float]] = {
-    "probability": {"abs": 0.03, "rel": 0.0},
-    "raw": {"abs": 0.05, "rel": 0.05},
-    "embedding": {"abs": 0.03, "rel": 0.0},  # first 16 dims of the 512-d CLIP embedding
-    "embedding_norm": {"abs": 0.0, "rel": 0.01},
-    "embedding_cosine_min": {"abs": 0.998, "rel": 0.0},  # with the recorded first 16 + norm
+    "probability": {"abs": 0.04, "rel": 0.0},
+    "raw": {"abs": 0.3, "rel": 0.1},
+    "embedding": {"abs": 1.0, "rel": 0.0},  # any one of the 512 values
+    "embedding_norm": {"abs": 0.0, "rel": 0.03},
+    "embedding_cosine_min": {"abs": 0.97, "rel": 0.0},
 }
 
 
@@ -133,7 +140,7 @@ def _flatten(result: DetectionResult, prefix: str = "") -> dict[str, dict[str, A
 
 
 def clip_embedding(path: Path) -> dict[str, Any]:
-    """The CLIP embedding of the canonical centre crop, summarised (16 dims + norm)."""
+    """The CLIP embedding of the canonical centre crop (512 values, 4 decimals) and its norm."""
     from PIL import Image
 
     from .image import canonical
@@ -144,7 +151,7 @@ def clip_embedding(path: Path) -> dict[str, Any]:
     box = canonical.crop_boxes(canon.width, canon.height)[:1]
     embed = shared_encoder().encode(canonical.to_clip_tensor(canon, box)).embeds[0]
     return {
-        "first16": [round(float(v), 5) for v in embed[:16]],
+        "vector": [round(float(v), 4) for v in embed],
         "norm": round(float(np.linalg.norm(embed)), 5),
     }
 
@@ -178,15 +185,15 @@ def compare(expected: Mapping[str, Any], got: Mapping[str, Any]) -> list[str]:
                 problems.append(f"{name} {kind}: {have.get(kind)} (golden {want[kind]})")
     if "clip_embedding" in expected:
         want, have = expected["clip_embedding"], got["clip_embedding"]
-        a, b = np.asarray(want["first16"]), np.asarray(have["first16"])
+        a, b = np.asarray(want["vector"]), np.asarray(have["vector"])
         worst = float(np.abs(a - b).max())
         if worst > TOLERANCES["embedding"]["abs"]:
-            problems.append(f"clip embedding: a first-16 value moved by {worst:.4f}")
+            problems.append(f"clip embedding: a value moved by {worst:.4f}")
         if not _close(have["norm"], want["norm"], "embedding_norm"):
             problems.append(f"clip embedding norm: {have['norm']} (golden {want['norm']})")
         cosine = float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
         if cosine < TOLERANCES["embedding_cosine_min"]["abs"]:
-            problems.append(f"clip embedding: cosine of the first 16 dims {cosine:.5f}")
+            problems.append(f"clip embedding: cosine to the golden one {cosine:.5f}")
     return problems
 
 

@@ -39,7 +39,7 @@ def test_the_golden_file_covers_every_input_and_every_default_detector() -> None
         assert registry.default_spec(item.modality).name in detectors
         assert all("probability" in row for row in detectors.values())
         if item.modality == "image":
-            assert len(cases[item.name]["clip_embedding"]["first16"]) == 16
+            assert len(cases[item.name]["clip_embedding"]["vector"]) == 512
     assert GOLDEN["tolerances"] == golden.TOLERANCES
     assert set(golden.SELF_TEST) <= set(cases)
 
@@ -57,12 +57,12 @@ def test_compare_accepts_the_tolerance_and_flags_what_exceeds_it() -> None:
     case = GOLDEN["cases"]["photo:astronaut"]
     assert golden.compare(case, copy.deepcopy(case)) == []
     prob = ["detectors", "image.ensemble/image.clip", "probability"]
-    assert golden.compare(case, _moved(case, prob, 0.02)) == []
+    assert golden.compare(case, _moved(case, prob, 0.03)) == []
     assert golden.compare(case, _moved(case, prob, 0.2))  # a moved calibrated probability
     norm = ["clip_embedding", "norm"]
-    assert golden.compare(case, _moved(case, norm, case["clip_embedding"]["norm"] * 0.05))
+    assert golden.compare(case, _moved(case, norm, case["clip_embedding"]["norm"] * 0.1))
     saturated = copy.deepcopy(case)
-    saturated["clip_embedding"]["first16"] = [-v for v in case["clip_embedding"]["first16"]]
+    saturated["clip_embedding"]["vector"] = [-v for v in case["clip_embedding"]["vector"]]
     assert any("cosine" in p for p in golden.compare(case, saturated))
     missing = copy.deepcopy(case)
     del missing["detectors"]["image.ensemble/image.patch"]
