@@ -8,7 +8,9 @@ when it cannot reach the database, not because a detector's circuit breaker is o
 Anonymous callers get the status only. What each check found (detector inventory, weight
 paths and checksums, versions) is for staff and for the callers /metrics admits (a
 METRICS_TOKEN bearer or an address in METRICS_ALLOWED_NETWORKS): it maps the deployment
-for an attacker and helps no load balancer.
+for an attacker and helps no load balancer. ``runtime`` (those callers only) tells what the
+detectors run on: CPU features, runtime versions, precision modes and the last golden
+self-test recorded on this machine (issue 10).
 """
 
 from __future__ import annotations
@@ -79,6 +81,20 @@ def _check_detectors() -> dict[str, Any]:
     return {"ok": bool(defaults_ok) and all(defaults_ok), "detectors": detectors}
 
 
+def _runtime() -> dict[str, Any]:
+    """What the detectors run on (staff only), and the golden self-test recorded here.
+
+    Not a check: a machine whose outputs moved still serves, but staff must see it. The
+    self-test itself loads the models, so ``manage.py doctor`` runs it and records it.
+    """
+    from detection.engine import runtime_facts
+
+    facts = runtime_facts.facts()
+    facts["differs_from_lock"] = sorted(runtime_facts.lock_drift())
+    facts["golden_self_test"] = runtime_facts.recorded_self_test()
+    return facts
+
+
 CHECKS = {"database": _check_database, "broker": _check_broker, "detectors": _check_detectors}
 
 
@@ -91,6 +107,7 @@ def ready(request: HttpRequest) -> JsonResponse:
     body: dict[str, Any] = {"status": "ready" if ok else "unavailable"}
     if may_see_details(request):
         body["checks"] = checks
+        body["runtime"] = _runtime()
     return JsonResponse(body, status=200 if ok else 503)
 
 

@@ -175,6 +175,8 @@ class ImageSettings:
     weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     c2pa_trust_anchors: str = ""  # PEM file of trusted C2PA signers; "" = none
     max_crops: int = 5  # canonical-view crops per image (plus the degraded view's one)
+    # INT8 CLIP kernels: auto | exact | fast (image/clip_layers.py; issue 10)
+    precision: str = "auto"
     # offline training data (never read at detection time)
     data_dir: Path = PROJECT_ROOT.parent / "datasets" / "image"
 
@@ -205,6 +207,7 @@ class ImageSettings:
                 env, "DETECTION_C2PA_TRUST_ANCHORS", d.c2pa_trust_anchors, str
             ),
             max_crops=max(1, _read(env, "DETECTION_IMAGE_MAX_CROPS", d.max_crops, int)),
+            precision=_read(env, "DETECTION_IMAGE_PRECISION", d.precision, str),
             data_dir=_read(env, "DETECTION_IMAGE_DATA_DIR", d.data_dir, _path),
         )
 

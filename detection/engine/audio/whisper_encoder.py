@@ -75,7 +75,9 @@ def model_dir() -> Path:
 class WhisperEncoder:
     """Encodes 16 kHz windows into pooled Whisper-base encoder features."""
 
-    def __init__(self, threads: int = 0) -> None:
+    def __init__(self, threads: int = 0, compute_type: str = "float32") -> None:
+        # float32 always: CTranslate2's int8 kernels differ across CPUs (VNNI or not) and the
+        # voice heads were trained on float32 features (bench/cpu_consistency.py measures int8).
         try:
             import ctranslate2
             from faster_whisper.feature_extractor import FeatureExtractor
@@ -83,7 +85,7 @@ class WhisperEncoder:
             raise ModelUnavailable(f"faster-whisper is not installed: {INSTALL_HINT}") from exc
         self._ct2 = ctranslate2
         self._model = ctranslate2.models.Whisper(
-            str(model_dir()), device="cpu", compute_type="float32", intra_threads=threads
+            str(model_dir()), device="cpu", compute_type=compute_type, intra_threads=threads
         )
         self._mel = FeatureExtractor(feature_size=80)
 

@@ -8,10 +8,16 @@ residual stream after each of the first 11 blocks (``/vision_model/encoder/layer
 the 12th is the last hidden state) is added to the graph's outputs with the ``onnx``
 package, in memory; the file on disk is untouched and its sha256 still identifies the weights.
 
-Integer kernels: onnxruntime's x86-64 INT8 matrix products saturate differently on CPUs
-with and without VNNI; ``session.x64quantprecision=1`` makes them agree, so a trained head
-gives the same verdict on any CPU (issue 10). Every head trained on these features was
-trained through this session.
+Integer kernels: onnxruntime's x86-64 INT8 matrix products saturate on CPUs without VNNI
+(AVX2's 16-bit pair sums), and the embeddings then have little to do with those the heads
+were trained on (cosine about 0.5 on a probe crop, measured on an emulated Haswell; issue
+10). ``session.x64quantprecision=1`` avoids the saturation: on that CPU the embedding's
+cosine to the one computed with VNNI is then 0.978-0.9997 on the golden images (not
+bit-identical: the float parts of the graph round differently and requantisation amplifies
+it), and the heads' probabilities move by 0.026 at most, within the golden tolerance
+(``detection/engine/golden.py``). Which session runs is
+``DETECTION_IMAGE_PRECISION`` (``configured_encoder``); every head was trained through
+``verified_encoder``.
 
 Per crop the encoder returns, for each layer, the class token and the mean patch token
 (``layers``: (N, 12, 2, 768)), the projected embedding and the last layer's patch tokens.
@@ -25,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import settings
 from ..errors import ModelUnavailable
 from ..result import ModelRef
 from ..weights import sha256_file
@@ -161,10 +168,27 @@ def verified_encoder() -> LayeredClipEncoder:
     return precise
 
 
+PRECISIONS = ("auto", "exact", "fast")
+
+
+def configured_encoder(precision: str | None = None) -> LayeredClipEncoder:
+    """The session DETECTION_IMAGE_PRECISION asks for (``auto`` unless set)."""
+    mode = precision or settings.current().image.precision
+    if mode == "auto":
+        return verified_encoder()
+    if mode == "exact":
+        return LayeredClipEncoder(precise=True)
+    if mode == "fast":
+        fast = LayeredClipEncoder(precise=False)
+        fast.precision = "default integer kernels (DETECTION_IMAGE_PRECISION=fast: CPU-dependent)"
+        return fast
+    raise ModelUnavailable(f"DETECTION_IMAGE_PRECISION must be one of {PRECISIONS}, not {mode!r}")
+
+
 def shared_encoder() -> LayeredClipEncoder:
     """The process-wide encoder every learned image member reads (one session)."""
     global _shared
     with _lock:
         if _shared is None:
-            _shared = verified_encoder()
+            _shared = configured_encoder()
         return _shared

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ...calibration import Calibration
+from ...runtime_facts import provenance_versions
 from ..head import LinearHead
 from . import calibrate_pool, heads_fit, lofo_run
 from .lofo import Item, real_split
@@ -185,6 +186,7 @@ def train(
         + ", ".join(HELD_OUT_REAL_SOURCES),
         "date": started,
         "command": command,
+        "versions": provenance_versions(),
     }
     written: dict[str, Any] = {}
     for name in members:

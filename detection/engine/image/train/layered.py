@@ -21,6 +21,7 @@ import numpy as np
 
 from ...calibration import Calibration
 from ...metrics import auroc, fit_platt, tpr_at_fpr
+from ...runtime_facts import provenance_versions
 from .. import canonical, heads, views
 from ..clip_layers import GRAPH_ID
 from .corpus_dataset import corpus_dir
@@ -144,6 +145,7 @@ def provenance_block(
     for s in table.samples:
         groups[s.group] = groups.get(s.group, 0) + 1
     return {
+        "versions": provenance_versions(),
         "data": f"../shared/data/image + the fetched corpus ({corpus_dir()})",
         "manifest_sha256": hashlib.sha256(manifest.read_bytes()).hexdigest()
         if manifest.is_file()

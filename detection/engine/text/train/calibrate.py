@@ -29,6 +29,7 @@ import numpy as np
 from ...calibration import Calibration
 from ...metrics import auroc as _auroc
 from ...metrics import confusion, fit_platt, threshold_at_fpr, tpr_at_fpr
+from ...runtime_facts import provenance_versions
 from ..criteria import SCORE_NAMES, prefix_scores, raw_score
 from ..lengths import LengthCalibrations
 from ..limits import check_text
@@ -260,6 +261,7 @@ def run(
         },
         "model_refs": [f"{m.id}@{m.revision}" for m in detector.models],
         "dtype": detector.dtype_name,
+        "versions": provenance_versions(),
         "fpr_target": fpr,
         "ai_at_rule": f"P(AI) at the raw cut flagging <= {fpr:.0%} of calibration humans",
         "length_rule": "params.by_length: the mapping and cuts fitted again on the "

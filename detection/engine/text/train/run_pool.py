@@ -18,6 +18,7 @@ import numpy as np
 
 from ...calibration import Calibration
 from ...metrics import fit_platt, threshold_at_fpr
+from ...runtime_facts import provenance_versions
 from ..members.base import calibration_path
 from . import fit_pool as fp
 from .holdout import error_table, figures, reliability
@@ -237,6 +238,7 @@ def write_files(
         "command": "python manage.py train_text_pool --pool /work/datasets/text",
         "python": platform.python_version(),
         "libraries": _versions(),
+        "versions": provenance_versions(),
     }
     y = d.y
     for j, name in enumerate(fp.HEADS):
