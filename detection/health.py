@@ -21,8 +21,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from detection import circuit
 from detection.engine import registry
+from detection.execution import circuit
 
 
 @never_cache

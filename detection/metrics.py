@@ -177,7 +177,7 @@ class StateCollector(Collector):
 
     @staticmethod
     def _circuits() -> Iterator[GaugeMetricFamily]:
-        from detection import circuit
+        from detection.execution import circuit
 
         family = GaugeMetricFamily(
             "aidetect_circuit_open",

@@ -19,10 +19,12 @@ from django.utils import timezone
 from config import tracing
 from config.logging import log_context
 
-from . import batching, circuit, dispatch, leases, metrics, outcome, retries
-from . import cache as result_cache
+from . import dispatch, execution, leases, metrics, outcome, retries
+from .execution import batching
+from .execution.circuit import CircuitOpen
 from .models import Detection, Source, Status
 from .publish import publish
+from .result_store import detection_result_store
 from .validation import InputError, ValidatedInput
 
 logger = logging.getLogger(__name__)
@@ -221,106 +223,42 @@ def detection_run(
 
 def _run(detection: Detection) -> Detection | None:
     from detection.engine import registry
-    from detection.engine.errors import EngineError, InputRejected
+    from detection.engine.errors import EngineError
 
     if outcome.unpark(detection):
         # An earlier execution computed the result but could not store it.
-        return _finish(detection)
-    try:
-        detector = registry.default_spec(detection.modality).name
-        cache_key = result_cache.result_key(detector, detection.options)
-    except EngineError as exc:
-        metrics.observe_error(exc, "worker")
-        _fail(detection, str(exc))
-        return detection
-    cached = result_cache.find(detection, cache_key)
-    metrics.RESULT_CACHE.labels(result="hit" if cached else "miss").inc()
-    if cached is not None:
-        result_cache.copy_into(detection, cached)
-        return _finish(detection)
-    try:
-        circuit.check(detector)
-    except circuit.CircuitOpen as exc:
-        metrics.observe_error("CircuitOpen", "worker")
-        _fail(detection, str(exc))
-        return detection
+        return detection_result_store(detection=detection)
+    limit_s = settings.DETECTION_TASK_SOFT_TIME_LIMIT
     content: str | Path
-    content = (
-        detection.input_text if detection.modality == "text" else Path(detection.input_file.path)
-    )
-    started = time.perf_counter()
     try:
-        result = batching.run(
-            detector,
+        spec = registry.default_spec(detection.modality)
+        content = (
+            detection.input_text
+            if detection.modality == "text"
+            else Path(detection.input_file.path)
+        )
+        done = execution.run(
+            spec,
             content,
             options=detection.options or None,
             progress=_progress_reporter(detection),
-            timeout_s=settings.DETECTION_TASK_SOFT_TIME_LIMIT,
+            deadline=time.monotonic() + limit_s,
+            reuse_for=detection,
         )
-    except InputRejected as exc:
-        metrics.observe_error(exc, "worker")
-        _fail(detection, str(exc))
-        return detection
-    except EngineError as exc:
-        # A model that cannot load fails every job alike: it counts against the detector.
-        metrics.observe_error(exc, "worker")
-        circuit.record_failure(detector, str(exc))
-        _fail(detection, str(exc))
-        return detection
     except TimeoutError:
-        metrics.observe_error("Timeout", "worker")
-        circuit.record_failure(detector, "timed out")
-        _fail(detection, f"analysis took longer than {settings.DETECTION_TASK_SOFT_TIME_LIMIT} s")
+        _fail(detection, f"analysis took longer than {limit_s} s")
         return detection
-    except Exception as exc:
-        metrics.observe_error(exc, "worker")
-        circuit.record_failure(detector, f"{type(exc).__name__}: {exc}")
-        raise
-    circuit.record_success(detector)
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    payload = result.to_dict()
-    metrics.observe_result(result.detector, elapsed_ms / 1000, payload["members"])
-    detection.verdict = result.verdict
-    detection.probability_ai = result.probability_ai
-    detection.detector = result.detector
-    detection.results = {
-        "raw_score": result.raw_score,
-        "threshold": result.threshold,
-        "members": payload["members"],
-        "cache_key": cache_key,
-    }
-    detection.evidence = result.evidence
-    detection.models_used = payload["models"]
-    detection.warnings = result.warnings
-    detection.timings = {
-        "engine_ms": round(elapsed_ms, 1),
-        "detector_ms": result.elapsed_ms,
-        "cache_hit": False,
-    }
-    return _finish(detection)
-
-
-def _finish(detection: Detection) -> Detection:
-    detection.status = Status.COMPLETED
-    detection.progress = 1.0
-    detection.error_message = ""
-    detection.finished_at = timezone.now()
-    detection.lease_holder, detection.lease_expires_at = "", None
-    outcome.save_keeping_result(detection)
-    logger.info(
-        "detection completed",
-        extra={
-            "event": "detection.completed",
-            "verdict": detection.verdict,
-            "attempt": detection.attempts,
-            "cache_hit": bool(detection.timings.get("cache_hit")),
-        },
+    except (EngineError, CircuitOpen) as exc:
+        # Bad input, a model that cannot load, a paused detector: the job ends with why.
+        _fail(detection, str(exc))
+        return detection
+    return detection_result_store(
+        detection=detection,
+        result=done.result,
+        reused=done.reused,
+        cache_key=done.cache_key,
+        engine_ms=done.elapsed_ms,
     )
-    metrics.DETECTIONS.labels(
-        modality=detection.modality, verdict=detection.verdict or "none", status="completed"
-    ).inc()
-    publish(detection)
-    return detection
 
 
 @transaction.atomic
