@@ -16,7 +16,6 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from prometheus_client import (
@@ -82,16 +81,12 @@ LIVE_SESSIONS = Gauge(
     "Live camera/microphone checks in progress",
     multiprocess_mode="livesum",
 )
-
-
-@contextmanager
-def live_session() -> Iterator[None]:
-    """Count a live session while the block runs (the live consumer wraps its call in it)."""
-    LIVE_SESSIONS.inc()
-    try:
-        yield
-    finally:
-        LIVE_SESSIONS.dec()
+WINDOWS = Counter(
+    "aidetect_windows",
+    "Stream windows (text, live frames and voice) by outcome: scored, dropped (stale on the "
+    "way or in the queue), expired (stale when a worker took it), rejected, failed",
+    ["kind", "outcome"],
+)
 
 
 def observe_error(exc: BaseException | str, where: str) -> None:

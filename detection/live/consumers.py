@@ -16,7 +16,6 @@ analysed or why not, sampling settings), ``live.answer``, ``live.rtc`` (connecti
 from __future__ import annotations
 
 import functools
-import io
 import logging
 from typing import Any
 
@@ -27,6 +26,7 @@ from django.urls import reverse
 from detection.api.parsers import JSONTooDeep
 from detection.consumers import AuthenticatedJsonConsumer
 
+from .codec import decode_jpeg
 from .config import LiveConfig, live_config
 from .manager import LimitReached, session_manager
 from .records import LIVE_MODALITIES, LiveModality
@@ -38,19 +38,6 @@ logger = logging.getLogger(__name__)
 KIND_JPEG = 0x01
 KIND_PCM = 0x02
 JPEG_MAGIC = b"\xff\xd8\xff"
-
-
-def decode_jpeg(data: bytes) -> np.ndarray:
-    """JPEG bytes -> RGB array (runs on an analysis thread)."""
-    from PIL import Image, UnidentifiedImageError
-
-    from detection.engine.errors import InputRejected
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return np.asarray(image.convert("RGB"))
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise InputRejected(f"the frame is not a readable JPEG image ({exc})") from exc
 
 
 def _duration(seconds: float) -> str:
@@ -183,7 +170,9 @@ class LiveConsumer(AuthenticatedJsonConsumer):
             if len(payload) > self.config.max_frame_bytes or not payload.startswith(JPEG_MAGIC):
                 session.stats.frames_rejected += 1
                 return
-            session.submit_frame(functools.partial(decode_jpeg, payload), nbytes=len(payload))
+            session.submit_frame(
+                functools.partial(decode_jpeg, payload), nbytes=len(payload), jpeg=payload
+            )
         elif kind == KIND_PCM:
             if len(payload) > self.config.max_pcm_chunk_bytes or len(payload) % 2:
                 return
@@ -205,7 +194,7 @@ class LiveConsumer(AuthenticatedJsonConsumer):
             self.peer = None
         await session_manager().close(session, reason)
         client = self.scope.get("client") or [None]
-        models = session.analyzers.models()
+        models = session.analyzers.models()  # with workers: the models their replies named
         detection = await database_sync_to_async(live_detection_store)(
             session=session, client_address=client[0], models=models
         )
