@@ -106,7 +106,7 @@ class LiveAnalyzers:
 
 
 # The engine detector behind each modality's analyzer (their probes say if it is there).
-DETECTORS: dict[LiveModality, str] = {"video": "video.frames", "audio": "audio.ensemble"}
+DETECTORS: dict[LiveModality, str] = {"video": "video.live_frame", "audio": "audio.live_window"}
 
 
 class WorkerAnalyzers(LiveAnalyzers):
