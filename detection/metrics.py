@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prometheus_client import (
@@ -125,13 +125,26 @@ def install_engine_hooks() -> None:
         _hooks_installed = True
 
 
+# More scrape-time gauges, registered by the modules that own the state (the circuit
+# breaker registers its own: this module must not import the execution path, which
+# imports it).
+STATE_SOURCES: list[Callable[[], Iterator[GaugeMetricFamily]]] = []
+
+
+def add_state_source(source: Callable[[], Iterator[GaugeMetricFamily]]) -> None:
+    if source not in STATE_SOURCES:
+        STATE_SOURCES.append(source)
+
+
 class StateCollector(Collector):
-    """Queue depth (Redis lists), jobs waiting/running (database) and open circuits."""
+    """Queue depth (Redis lists), jobs waiting/running (database) and the registered
+    sources (open circuits)."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         yield from _safe(self._queue_depth)
         yield from _safe(self._jobs)
-        yield from _safe(self._circuits)
+        for source in list(STATE_SOURCES):
+            yield from _safe(source)
 
     @staticmethod
     def _queue_depth() -> Iterator[GaugeMetricFamily]:
@@ -168,19 +181,6 @@ class StateCollector(Collector):
         )
         for status in (Status.QUEUED, Status.RUNNING):
             family.add_metric([status], float(counts.get(status, 0)))
-        yield family
-
-    @staticmethod
-    def _circuits() -> Iterator[GaugeMetricFamily]:
-        from detection.execution import circuit
-
-        family = GaugeMetricFamily(
-            "aidetect_circuit_open",
-            "1 while a detector's circuit breaker is open",
-            labels=["detector"],
-        )
-        for name, state in circuit.states().items():
-            family.add_metric([name], 1.0 if state["open"] else 0.0)
         yield family
 
 

@@ -23,12 +23,8 @@ from config import tracing
 from config.logging import detection_id_var
 
 from . import leases, metrics, retries
-from .services import (
-    detection_after_crash,
-    detection_fail,
-    detection_run,
-    detections_requeue_stale,
-)
+from .jobs import detection_after_crash, detection_fail, detection_run
+from .services import detections_requeue_stale
 
 logger = logging.getLogger(__name__)
 

@@ -39,6 +39,7 @@ from django.conf import settings
 from .consumers import CLOSE_THROTTLED, AuthenticatedJsonConsumer
 from .engine.text.streaming import StreamSettings, StreamWindow, TextStream
 from .execution import remote, windows
+from .execution.errors import WindowDropped
 
 MAX_PENDING = 4
 MAX_MESSAGE_CHARS = 64_000
@@ -201,7 +202,7 @@ class TextStreamConsumer(AuthenticatedJsonConsumer):
             }
             try:
                 message["result"] = await _score(window.text)
-            except windows.WindowDropped:
+            except WindowDropped:
                 await self.send_json(
                     {"type": "skipped", "indexes": [window.index], "reason": "stale"}
                 )

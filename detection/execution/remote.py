@@ -26,12 +26,13 @@ from django.conf import settings
 
 from detection import metrics
 
-from .windows import WindowDropped
+from .errors import WindowDropped
 
 logger = logging.getLogger(__name__)
 
 # Time allowed for the reply's way back past the window's own expiry.
 REPLY_GRACE_S = 0.5
+WINDOW_TASK = "detection.tasks.score_window"
 
 
 def workers_score_windows() -> bool:
@@ -97,9 +98,10 @@ def inbox() -> ReplyInbox:
 
 
 def _send(kind: str, payload: str, request: str, reply_to: str, expires_s: float) -> None:
-    from detection.tasks import score_window
+    from config.celery import task_named
 
-    score_window.apply_async(
+    # Looked up by name: the tasks import this package, so it must not import them.
+    task_named(WINDOW_TASK).apply_async(
         kwargs={
             "kind": kind,
             "payload": payload,

@@ -15,18 +15,16 @@ import time
 from dataclasses import asdict
 from typing import Any, Literal
 
-import numpy as np
-
 from detection import metrics
+
+from .errors import WindowDropped
+
+__all__ = ["KINDS", "WindowDropped", "WindowKind", "score_payload", "score_text"]
 
 logger = logging.getLogger(__name__)
 
 WindowKind = Literal["text", "video", "audio"]
 KINDS: tuple[WindowKind, ...] = ("text", "video", "audio")
-
-
-class WindowDropped(Exception):
-    """The window was not scored in time (stale): dropped, not an error of the detector."""
 
 
 def score_text(text: str, *, deadline: float | None = None) -> dict[str, Any]:
@@ -38,21 +36,6 @@ def score_text(text: str, *, deadline: float | None = None) -> dict[str, Any]:
     done = run(registry.default_spec("text"), text, deadline=deadline, where="stream")
     assert done.result is not None  # no row, so never a reused result
     return done.result.to_dict()
-
-
-# --- The wire format between the web process and the workers (JSON-safe) ----------------
-
-
-def encode_audio(samples: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(samples, dtype="<f4").tobytes()).decode()
-
-
-def decode_audio(payload: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(payload), dtype="<f4").astype(np.float32)
-
-
-def encode_bytes(data: bytes) -> str:
-    return base64.b64encode(data).decode()
 
 
 def score_payload(kind: str, payload: str, *, deadline_wall: float) -> dict[str, Any]:
@@ -96,7 +79,7 @@ def score_payload(kind: str, payload: str, *, deadline_wall: float) -> dict[str,
 
 def _score_live(kind: str, payload: str) -> dict[str, Any]:
     from detection.live.analyzers import shared_analyzers
-    from detection.live.codec import decode_jpeg
+    from detection.live.codec import decode_audio, decode_jpeg
     from detection.live.records import AudioItem, FrameItem
 
     analyzers = shared_analyzers()

@@ -150,17 +150,17 @@ class WorkerAnalyzers(LiveAnalyzers):
     def analyse(self, modality: LiveModality, item: FrameItem | AudioItem) -> WindowScore:
         from django.conf import settings
 
-        from detection.execution import remote, windows
+        from detection.execution import remote
+
+        from .codec import encode_audio, encode_bytes, encode_jpeg
 
         if isinstance(item, FrameItem):
             jpeg = item.jpeg
             if jpeg is None:
-                from .codec import encode_jpeg
-
                 jpeg = encode_jpeg(item.decode())  # a WebRTC frame: decoded here, sent as JPEG
-            payload = windows.encode_bytes(jpeg)
+            payload = encode_bytes(jpeg)
         else:
-            payload = windows.encode_audio(item.samples)
+            payload = encode_audio(item.samples)
         reply = remote.score_blocking(
             modality, payload, expires_s=settings.DETECTION_LIVE_WINDOW_EXPIRY_S
         )

@@ -1,7 +1,9 @@
-"""Frames between RGB arrays and JPEG bytes (the fallback socket's and the workers' format)."""
+"""Frames between RGB arrays and JPEG bytes (the fallback socket's and the workers' format),
+and the JSON-safe form of frames and voice windows sent to the workers."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import numpy as np
@@ -30,3 +32,15 @@ def encode_jpeg(rgb: np.ndarray) -> bytes:
         out, format="JPEG", quality=JPEG_QUALITY
     )
     return out.getvalue()
+
+
+def encode_bytes(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def encode_audio(samples: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(samples, dtype="<f4").tobytes()).decode()
+
+
+def decode_audio(payload: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(payload), dtype="<f4").astype(np.float32)

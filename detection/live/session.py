@@ -295,7 +295,7 @@ class LiveSession:
 
     async def _failed(self, modality: LiveModality, exc: Exception) -> None:
         from detection.engine.errors import InputRejected
-        from detection.execution.windows import WindowDropped
+        from detection.execution.errors import WindowDropped
 
         if isinstance(exc, WindowDropped):
             # Not scored in time (workers busy): the window is dropped, not a failure.
