@@ -11,8 +11,9 @@ from pathlib import Path
 
 import dj_database_url
 
+from detection.ops.logging import logging_config
+
 from .env import env_bool, env_float, env_int, env_list, env_str
-from .logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AIDETECT_VAR_DIR", str(BASE_DIR / "var")))
@@ -47,7 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.middleware.TracingMiddleware",  # a no-op unless tracing is configured
+    "detection.ops.middleware.TracingMiddleware",  # a no-op unless tracing is configured
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,8 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Needs request.user (staff may read /metrics), so it sits after authentication.
-    "config.middleware.MetricsMiddleware",
-    "config.middleware.ServiceUnavailableMiddleware",
+    "detection.ops.middleware.MetricsMiddleware",
+    "detection.ops.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -235,13 +236,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # The API's JSON errors, with retry_after added to 429s (config/throttles.py).
-    "EXCEPTION_HANDLER": "config.throttles.exception_handler",
+    # The API's JSON errors, with retry_after added to 429s (detection/api/errors.py).
+    "EXCEPTION_HANDLER": "detection.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.throttles.AnonThrottle",
-        "config.throttles.UserRateThrottle",
-        "config.throttles.TokenRateThrottle",
-        "config.throttles.SubmitRateThrottle",
+        "detection.ops.throttles.AnonThrottle",
+        "detection.ops.throttles.UserRateThrottle",
+        "detection.ops.throttles.TokenRateThrottle",
+        "detection.ops.throttles.SubmitRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/min"),

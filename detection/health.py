@@ -95,6 +95,6 @@ def ready(request: HttpRequest) -> JsonResponse:
 
 
 def may_see_details(request: HttpRequest) -> bool:
-    from config.middleware import metrics_allowed
+    from detection.ops.middleware import metrics_allowed
 
     return metrics_allowed(request)

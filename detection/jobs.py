@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from config import tracing
-from config.logging import log_context
+from detection.ops import tracing
+from detection.ops.logging import log_context
 
 from . import execution, leases, metrics, outcome, retries
 from .execution import batching

@@ -2,7 +2,7 @@
 
 Every process that sets ``PROMETHEUS_MULTIPROC_DIR`` writes its samples there
 (prometheus_client's multiprocess mode, needed for Celery's prefork children); the web's
-/metrics (config.middleware) collects all the processes that share the folder, and a
+/metrics (detection.ops.middleware) collects all the processes that share the folder, and a
 worker started with ``DETECTION_WORKER_METRICS_PORT`` serves its own folder over HTTP for
 setups where workers run on other machines (see docker/README.md).
 

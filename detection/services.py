@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from config import tracing
-from config.logging import log_context
+from detection.ops import tracing
+from detection.ops.logging import log_context
 
 from . import dispatch, leases, metrics
 from .models import Detection, Source, Status

@@ -19,8 +19,8 @@ from celery import shared_task, signals
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from config import tracing
-from config.logging import detection_id_var
+from detection.ops import tracing
+from detection.ops.logging import detection_id_var
 
 from . import leases, metrics, retries
 from .jobs import detection_after_crash, detection_fail, detection_run

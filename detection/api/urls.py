@@ -1,14 +1,11 @@
+"""The detection routes of the API (mounted with the token routes by config/urls.py)."""
+
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import ApiTokenViewSet
-
 from .views import DetectionViewSet
-
-app_name = "api"
 
 router = DefaultRouter()
 router.register("detections", DetectionViewSet, basename="detection")
-router.register("tokens", ApiTokenViewSet, basename="token")
 
 urlpatterns = [path("", include(router.urls))]

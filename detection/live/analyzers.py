@@ -165,6 +165,8 @@ class WorkerAnalyzers(LiveAnalyzers):
             modality, payload, expires_s=settings.DETECTION_LIVE_WINDOW_EXPIRY_S
         )
         score = dict(reply["score"])
+        # The worker's own time for the window: the rest of the wait was the queue's.
+        score["details"] = {**score.get("details", {}), "worker_ms": reply.get("compute_ms")}
         with self._lock:
             for model in score.pop("models", []):
                 if model not in self._models:

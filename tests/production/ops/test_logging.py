@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from config.logging import ContextFilter, JsonFormatter, RedactFilter, redact
+from detection.ops.logging import ContextFilter, JsonFormatter, RedactFilter, redact
 
 pytestmark = pytest.mark.django_db
 
