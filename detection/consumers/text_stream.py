@@ -36,10 +36,11 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 
-from .consumers import CLOSE_THROTTLED, AuthenticatedJsonConsumer
-from .engine.text.streaming import StreamSettings, StreamWindow, TextStream
-from .execution import remote, windows
-from .execution.errors import WindowDropped
+from detection.engine.text.streaming import StreamSettings, StreamWindow, TextStream
+from detection.execution import remote, windows
+from detection.execution.errors import WindowDropped
+
+from .base import CLOSE_THROTTLED, AuthenticatedJsonConsumer
 
 MAX_PENDING = 4
 MAX_MESSAGE_CHARS = 64_000
@@ -188,7 +189,7 @@ class TextStreamConsumer(AuthenticatedJsonConsumer):
         self.pending.put_nowait(window)
 
     async def _score_loop(self) -> None:
-        from .engine.errors import EngineError
+        from detection.engine.errors import EngineError
 
         while True:
             window = await self.pending.get()

@@ -24,14 +24,14 @@ from channels.db import database_sync_to_async
 from django.urls import reverse
 
 from detection.api.parsers import JSONTooDeep
-from detection.consumers import AuthenticatedJsonConsumer
+from detection.live.codec import decode_jpeg
+from detection.live.config import LiveConfig, live_config
+from detection.live.manager import LimitReached, session_manager
+from detection.live.records import LIVE_MODALITIES, LiveModality
+from detection.live.services import live_detection_store
+from detection.live.session import LiveSession
 
-from .codec import decode_jpeg
-from .config import LiveConfig, live_config
-from .manager import LimitReached, session_manager
-from .records import LIVE_MODALITIES, LiveModality
-from .services import live_detection_store
-from .session import LiveSession
+from .base import AuthenticatedJsonConsumer
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class LiveConsumer(AuthenticatedJsonConsumer):
         )
 
     async def _offer(self, content: dict[str, Any]) -> None:
-        from .rtc import LivePeer
+        from detection.live.rtc import LivePeer
 
         if self.session is None or self.session.transport != "webrtc" or self.peer is not None:
             await self._error("state", "an offer is only accepted once, after a WebRTC start")
