@@ -21,6 +21,12 @@ class SignupForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def validate_password_for_user(self, user: Any, **kwargs: Any) -> None:
+        # A too-short or too-common password is a problem of the password field, not of
+        # its confirmation (Django checks the confirmation field by default).
+        kwargs["password_field_name"] = "password1"  # noqa: S105 (a field name)
+        super().validate_password_for_user(user, **kwargs)  # type: ignore[misc]
+
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(max_length=100, label="Token name")

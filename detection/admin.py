@@ -10,10 +10,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from .audit import audit_log
 from .models import AuditLogEntry, Detection
+from .presentation.rows import reading_of
+
+ADMIN_TEXT_CHARS = 2000  # a pasted text can be 100k characters: the page shows its start
+# Fields shown through readable displays below instead of their raw JSON / full text.
+READABLE = ("models_used", "timings", "input_text")
 
 CSV_FIELDS = [
     "id",
@@ -57,7 +62,7 @@ class DetectionAdmin(admin.ModelAdmin):
         "source",
         "modality",
         "status",
-        "verdict",
+        "verdict_shown",
         "probability_ai",
         "client_address",
     )
@@ -66,8 +71,54 @@ class DetectionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("owner",)
     actions = ["export_csv"]
-    readonly_fields = [f.name for f in Detection._meta.fields] + ["media_link"]
-    exclude = ("input_file",)
+    readonly_fields = [f.name for f in Detection._meta.fields if f.name not in READABLE] + [
+        "verdict_shown",
+        "input_text_start",
+        "models_readable",
+        "timings_readable",
+        "media_link",
+    ]
+    exclude = ("input_file", *READABLE)
+
+    @admin.display(description="Verdict (as shown)")
+    def verdict_shown(self, obj: Detection) -> str:
+        # The words the result page and history use (detection.presentation).
+        reading = reading_of(obj)
+        if not reading.get("verdict"):
+            return "—"
+        band = reading.get("band", {}).get("label", "")
+        return f"{reading['label']} ({band.lower()})" if band else str(reading["label"])
+
+    @admin.display(description="Input text")
+    def input_text_start(self, obj: Detection) -> str:
+        text = obj.input_text or ""
+        if len(text) <= ADMIN_TEXT_CHARS:
+            return text or "—"
+        return f"{text[:ADMIN_TEXT_CHARS]}… [{len(text) - ADMIN_TEXT_CHARS:,} more characters]"
+
+    @admin.display(description="Models used")
+    def models_readable(self, obj: Detection) -> str:
+        models = [m for m in obj.models_used or [] if isinstance(m, dict)]
+        if not models:
+            return "—"
+        return format_html_join(
+            "",
+            "<div><code>{}</code> @ <code>{}</code></div>",
+            ((m.get("id", ""), m.get("revision", "")) for m in models),
+        )
+
+    @admin.display(description="Timings")
+    def timings_readable(self, obj: Detection) -> str:
+        timings = obj.timings if isinstance(obj.timings, dict) else {}
+        words = []
+        for key, value in timings.items():
+            if isinstance(value, bool):
+                words.append(f"{key.replace('_', ' ')}: {'yes' if value else 'no'}")
+            elif isinstance(value, int | float) and key.endswith("_ms"):
+                words.append(f"{key[:-3].replace('_', ' ')}: {value / 1000:.2f} s")
+            else:
+                words.append(f"{key.replace('_', ' ')}: {value}")
+        return "; ".join(words) or "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
 from detection.models import Detection
+from detection.presentation.rows import with_reading_evidence
 
 # A run of hex digits this long is read as (the start of) a SHA-256, not as a word.
 SHA256_PREFIX = re.compile(r"^[0-9a-fA-F]{6,64}$")
@@ -40,11 +41,13 @@ def detections_history(
         if SHA256_PREFIX.match(query):
             match |= Q(sha256__startswith=query.lower())
         queryset = queryset.filter(match)
-    # The list shows an excerpt of pasted text; the full text and the result JSON can be
-    # large, so they stay in the database.
-    return queryset.annotate(excerpt=Substr("input_text", 1, EXCERPT_CHARS)).defer(
-        "input_text", "results", "evidence", "models_used", "input_meta", "options"
+    # The list shows an excerpt of pasted text; the full text and the evidence can be
+    # large, so they stay in the database (the verdict's reading needs only the members'
+    # calls in `results` and a few small evidence keys).
+    queryset = queryset.annotate(excerpt=Substr("input_text", 1, EXCERPT_CHARS)).defer(
+        "input_text", "evidence", "models_used", "input_meta", "options"
     )
+    return with_reading_evidence(queryset)
 
 
 def detections_listed(

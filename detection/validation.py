@@ -49,15 +49,28 @@ def _require_modality(modality: str) -> None:
         )
 
 
+# The one rule for a text's length, shared with the upload page's counter
+# (static/js/lib/textlength.js): characters are Unicode code points, counted after line
+# breaks are normalised (CRLF and CR -> LF). A browser's form encoding turns every LF into
+# CRLF, and JavaScript counts UTF-16 units: counting raw input would refuse a text the
+# counter accepted.
+TEXT_LENGTH_RULE = "Unicode characters, with each line break counted once"
+
+
+def text_length(text: str) -> int:
+    return len(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def validate_text(text: Any) -> ValidatedInput:
     if not isinstance(text, str):
         raise InputError("'text' must be a string")
     if "\x00" in text:
         raise InputError("text contains NUL characters")
     limit = settings.DETECTION_MAX_TEXT_CHARS
-    if len(text) > limit:
+    length = text_length(text)
+    if length > limit:
         raise InputError(
-            f"text is {len(text):,} characters; the limit is {limit:,}",
+            f"text is {length:,} characters; the limit is {limit:,}",
             code="too_large",
             status=413,
         )

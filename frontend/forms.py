@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from detection.models import Modality, Status, Verdict
-
-from .templatetags.detection_labels import VERDICT_LABELS
+from detection.presentation import verdict_label
 
 ANY = [("", "Any")]
 
@@ -23,7 +22,7 @@ class HistoryFilterForm(forms.Form):
     verdict = forms.ChoiceField(
         required=False,
         label="Verdict",
-        choices=ANY + [(v, VERDICT_LABELS[v]) for v in Verdict.values],
+        choices=ANY + [(v, verdict_label(v)) for v in Verdict.values],
     )
     status = forms.ChoiceField(required=False, label="Status", choices=ANY + Status.choices)
     date_from = forms.DateField(

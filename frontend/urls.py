@@ -8,6 +8,8 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", views.upload, name="upload"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("accuracy/", views.accuracy, name="accuracy"),
     path("detections/", views.history, name="history"),
     path("detections/<uuid:detection_id>/", views.detection_detail, name="detection"),
     path("detections/<uuid:detection_id>/media", views.detection_media, name="detection-media"),

@@ -6,8 +6,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,8 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from detection.api.serializers import DetectionSerializer
 from detection.engine import registry
 from detection.models import Detection
+from detection.presentation.accuracy import accuracy_sections
 from detection.selectors import detections_history, detections_owned
 from detection.services import detection_delete
+from detection.validation import TEXT_LENGTH_RULE
 
 from .forms import HistoryFilterForm
 from .media import INLINE_PREFIXES, media_response
@@ -49,6 +58,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             "text_enabled": "text" in modalities,
             "max_upload_bytes": settings.DETECTION_MAX_UPLOAD_BYTES,
             "max_text_chars": settings.DETECTION_MAX_TEXT_CHARS,
+            "text_length_rule": TEXT_LENGTH_RULE,
         },
     )
 
@@ -134,3 +144,21 @@ def history(request: HttpRequest) -> HttpResponse:
             "here": request.get_full_path(),
         },
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> FileResponse:
+    # Browsers ask for /favicon.ico on pages that name no icon (the API docs, JSON views).
+    path = finders.find("favicon.ico")
+    if not path:
+        raise Http404("no favicon")
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def accuracy(request: HttpRequest) -> HttpResponse:
+    """How accurate is this? Each default detector's measured error rates and reliability,
+    read from its calibration file (so the page changes when the detector does)."""
+    return render(request, "frontend/accuracy.html", {"sections": accuracy_sections()})

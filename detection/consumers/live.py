@@ -30,6 +30,7 @@ from detection.live.manager import LimitReached, session_manager
 from detection.live.records import LIVE_MODALITIES, LiveModality
 from detection.live.services import live_detection_store
 from detection.live.session import LiveSession
+from detection.presentation.rows import reading_of
 
 from .base import AuthenticatedJsonConsumer
 
@@ -210,6 +211,8 @@ class LiveConsumer(AuthenticatedJsonConsumer):
                         "verdict": detection.verdict,
                         "probability_ai": detection.probability_ai,
                         "warnings": detection.warnings,
+                        # The verdict in the words every page uses (detection.presentation).
+                        "reading": reading_of(detection),
                     },
                     "stats": session.stats_json(),
                 }

@@ -75,6 +75,7 @@ def _scoring_batch(size: int) -> Iterator[None]:
 class _Item:
     content: DetectorInput
     future: Future[DetectionResult] = field(default_factory=Future)
+    progress: Progress | None = None
 
 
 class MicroBatcher:
@@ -92,8 +93,13 @@ class MicroBatcher:
         # the next batch); more on CPUs, where concurrent calls use more cores.
         self._device = threading.Semaphore(max(settings.DETECTION_BATCH_CONCURRENCY, 1))
 
-    def submit(self, content: DetectorInput, timeout_s: float | None = None) -> DetectionResult:
-        item = _Item(content)
+    def submit(
+        self,
+        content: DetectorInput,
+        timeout_s: float | None = None,
+        progress: Progress | None = None,
+    ) -> DetectionResult:
+        item = _Item(content, progress=progress)
         with self._cond:
             self._pending.append(item)
             self._cond.notify_all()
@@ -135,7 +141,17 @@ class MicroBatcher:
         try:
             if not isinstance(detector, BatchDetector):
                 raise TypeError(f"{self.detector} has no detect_batch")
-            results = detector.detect_batch([item.content for item in batch], options=self.options)
+            if len(batch) == 1 and batch[0].progress is not None:
+                # A job scored alone is a plain call, which can report its real progress
+                # (windows and frames done) instead of standing still until it ends.
+                item = batch[0]
+                results = [
+                    detector.detect(item.content, options=self.options, progress=item.progress)
+                ]
+            else:
+                results = detector.detect_batch(
+                    [item.content for item in batch], options=self.options
+                )
             if len(results) != len(batch):
                 raise RuntimeError(f"detect_batch returned {len(results)} of {len(batch)}")
         except Exception as exc:
@@ -201,4 +217,4 @@ def run(
         return instance.detect(content, options=options, progress=progress)
     if progress is not None:
         progress(0.05, "waiting for a batch")
-    return _batcher(detector, options).submit(content, timeout_s=timeout_s)
+    return _batcher(detector, options).submit(content, timeout_s=timeout_s, progress=progress)

@@ -2,6 +2,7 @@
 // per-window verdicts back, a running chart, and the stored summary at the end.
 import { LiveChart } from "./live-chart.js";
 import { SocketMediaSender, connectWebRtc } from "./live-transport.js";
+import { verdictLabel } from "./lib/vocabulary.js";
 
 const root = document.getElementById("live");
 const el = (id) => document.getElementById(id);
@@ -144,13 +145,13 @@ function renderResult(msg) {
     note.textContent = `${msg.note} (at ${t.toFixed(1)} s)`;
   } else {
     verdict.className = `verdict verdict-${msg.verdict}`;
-    verdict.textContent = `${msg.verdict.toUpperCase()} — ${pct(msg.probability_ai)}`;
+    verdict.textContent = `${verdictLabel(msg.verdict)} — ${pct(msg.probability_ai)}`;
     note.textContent = `at ${t.toFixed(1)} s, ${msg.detector}, result after ${Math.round(msg.latency_ms)} ms${msg.note ? ` — ${msg.note}` : ""}`;
   }
   chart.add(msg.modality, t, msg.probability_ai);
   const row = document.createElement("tr");
   row.dataset.modality = msg.modality;
-  for (const text of [t.toFixed(1), LABELS[msg.modality], msg.verdict ?? "—",
+  for (const text of [t.toFixed(1), LABELS[msg.modality], msg.verdict ? verdictLabel(msg.verdict) : "—",
     msg.probability_ai === null ? "—" : pct(msg.probability_ai), msg.note || ""]) {
     const cell = document.createElement("td");
     cell.textContent = text;
@@ -172,10 +173,12 @@ function renderSummary(msg) {
   const d = msg.detection;
   ui.summary.hidden = false;
   const v = el("live-summary-verdict");
-  v.className = `verdict verdict-${d.verdict}`;
+  const shown = d.reading?.verdict || d.verdict;
+  v.className = `verdict verdict-${shown}`;
+  v.dataset.verdict = shown;
   v.textContent = d.probability_ai === null
-    ? `Verdict: ${d.verdict.toUpperCase()} (nothing could be scored)`
-    : `Verdict: ${d.verdict.toUpperCase()} — probability AI-generated ${pct(d.probability_ai)}`;
+    ? `Verdict: ${verdictLabel(shown)} (nothing could be scored)`
+    : `Verdict: ${verdictLabel(shown)} — probability AI-generated ${pct(d.probability_ai)}`;
   el("live-summary-reason").textContent = `The live check ended: ${msg.reason}. Saved as a ${d.modality} detection.`;
   const warnings = el("live-summary-warnings");
   warnings.replaceChildren(...(d.warnings || []).map((w) => {

@@ -3,6 +3,7 @@
 // same page (queued -> running -> result) without a reload.
 import { fmtBytes } from "./lib/dom.js";
 import { DetectionView } from "./lib/view.js";
+import { countChars, cutToChars } from "./lib/textlength.js";
 
 const form = document.getElementById("upload-form");
 const fileInput = document.getElementById("file-input");
@@ -49,7 +50,48 @@ clearButton.addEventListener("click", () => {
   fileInput.focus();
 });
 document.getElementById("text-max").textContent = maxChars.toLocaleString();
-textInput.addEventListener("input", () => { counter.textContent = textInput.value.length.toLocaleString(); });
+// Long text: never cut silently. A paste that would pass the limit is held back and the
+// page asks first; text over the limit by other means (typing, dropping) is flagged.
+const limitBox = document.getElementById("text-limit-warning");
+const limitMessage = document.getElementById("text-limit-message");
+let heldPaste = null;
+
+function updateCounter() {
+  const n = countChars(textInput.value);
+  counter.textContent = n.toLocaleString();
+  counter.classList.toggle("over-limit", n > maxChars);
+  if (!heldPaste) {
+    limitBox.hidden = n <= maxChars;
+    limitMessage.textContent = n > maxChars
+      ? `The text is ${n.toLocaleString()} characters, ${(n - maxChars).toLocaleString()} over the limit of ${maxChars.toLocaleString()}: shorten it, or keep only the first ${maxChars.toLocaleString()}.`
+      : "";
+  }
+}
+
+document.getElementById("text-limit-cut").textContent = `Keep the first ${maxChars.toLocaleString()} characters`;
+textInput.addEventListener("input", updateCounter);
+textInput.addEventListener("paste", (event) => {
+  const pasted = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+  const value = textInput.value;
+  const next = value.slice(0, textInput.selectionStart) + pasted + value.slice(textInput.selectionEnd);
+  const n = countChars(next);
+  if (n <= maxChars) return;
+  event.preventDefault();
+  heldPaste = next;
+  limitBox.hidden = false;
+  limitMessage.textContent = `This paste would make the text ${n.toLocaleString()} characters; the limit is ${maxChars.toLocaleString()}. Nothing has been cut: keep only the first ${maxChars.toLocaleString()} characters, or cancel and paste a shorter part.`;
+});
+document.getElementById("text-limit-cut").addEventListener("click", () => {
+  textInput.value = cutToChars(heldPaste ?? textInput.value, maxChars);
+  heldPaste = null;
+  updateCounter();
+  textInput.focus();
+});
+document.getElementById("text-limit-cancel").addEventListener("click", () => {
+  heldPaste = null;
+  updateCounter();
+  textInput.focus();
+});
 
 for (const type of ["dragenter", "dragover"]) {
   dropzone.addEventListener(type, (event) => {
@@ -93,7 +135,7 @@ function payload() {
     return { body, name: file.name };
   }
   if (!text.trim()) return { error: "Choose a file or paste some text first." };
-  if (text.length > maxChars) return { error: `The text is ${text.length.toLocaleString()} characters; the limit is ${maxChars.toLocaleString()}.` };
+  if (countChars(text) > maxChars) return { error: `The text is ${countChars(text).toLocaleString()} characters; the limit is ${maxChars.toLocaleString()}.` };
   const body = new FormData();
   body.append("text", text);
   return { body, name: "your text", text: normalise(text) };
@@ -165,6 +207,8 @@ again.addEventListener("click", () => {
   form.reset();
   showChosen();
   counter.textContent = "0";
+  heldPaste = null;
+  limitBox.hidden = true;
   bar.value = 0;
   (fileInput.disabled ? textInput : fileInput).focus();
 });

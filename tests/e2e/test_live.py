@@ -216,6 +216,18 @@ def test_live_detections_appear_in_history_and_admin(live_run: dict[str, Any]) -
     assert live_run["admin"] and all(live_run["admin"].values()), live_run["admin"]
 
 
+def test_the_live_summary_says_the_same_verdict_word_as_result_history_and_admin(
+    live_run: dict[str, Any],
+) -> None:
+    for name in ("webrtc", "fallback"):
+        session = _ok(live_run[name])
+        word = session["page_verdict"]
+        assert word in ("Likely AI-generated", "Likely human-made", "Uncertain"), word
+        assert f"Verdict: {word}" in session["summary_verdict"], session["summary_verdict"]
+        assert session["history_verdict"] == word
+        assert live_run["admin"][session["detection_id"]].startswith(word)
+
+
 def test_page_falls_back_to_the_websocket_when_webrtc_cannot_connect_and_says_so(
     live_run: dict[str, Any],
 ) -> None:

@@ -230,6 +230,7 @@ def run_session(
                 page.click("#live-stop")
             page.wait_for_selector("#live-summary:not([hidden])", timeout=60_000)
             seen["summary_text"] = page.inner_text("#live-summary")
+            seen["summary_verdict"] = page.inner_text("#live-summary-verdict")
             seen["focus_after_stop"] = page.evaluate("document.activeElement.id")
             detection_id = page.get_attribute("#live-summary-link", "data-detection-id")
             seen["detection_id"] = detection_id
@@ -243,8 +244,14 @@ def run_session(
             page.click("#live-summary-link")
             page.wait_for_load_state()
             seen["detail_status"] = page.evaluate("document.readyState")
+            page.wait_for_selector("#detection-view[data-status=completed] .verdict-word")
+            seen["page_verdict"] = page.inner_text("#detection-view .verdict-word")
             page.wait_for_timeout(1000)
             page.screenshot(path=str(artifacts / f"live-{name}-detection.png"), full_page=True)
+            # The verdict word the history row shows for it (the same vocabulary).
+            page.goto(f"{server.base}/detections/")
+            row = page.locator(f"tr:has(a[href='/detections/{detection_id}/'])")
+            seen["history_verdict"] = row.locator("[class*=verdict-badge]").inner_text()
         except Exception:
             seen["error"] = traceback.format_exc()
             page.screenshot(path=str(artifacts / f"live-{name}-error.png"), full_page=True)
@@ -254,7 +261,8 @@ def run_session(
     return seen
 
 
-def admin_lists(server: Server, ids: list[str]) -> dict[str, bool]:
+def admin_lists(server: Server, ids: list[str]) -> dict[str, str]:
+    """The verdict the admin list shows for each id ("" when the id is not listed)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -262,9 +270,12 @@ def admin_lists(server: Server, ids: list[str]) -> dict[str, bool]:
         page = browser.new_page()
         _login(page, server.base, ADMIN, "/admin/login/?next=/admin/")
         page.goto(f"{server.base}/admin/detection/detection/?source__exact=live")
-        html = page.content()
+        shown = {}
+        for i in ids:
+            row = page.locator(f"tr:has(a[href*='{i}'])")
+            shown[i] = row.locator("td.field-verdict_shown").inner_text() if row.count() else ""
         browser.close()
-    return {i: i in html for i in ids}
+    return shown
 
 
 def main() -> int:

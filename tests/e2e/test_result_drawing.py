@@ -75,7 +75,10 @@ def test_image_result_draws_heatmap_over_the_image_and_provenance_in_words(
     assert page.locator(".provenance").count() == 1
     provenance = page.locator(".provenance")
     assert "Invisible watermark: looked for StableDiffusionV1" in provenance.inner_text()
-    assert "most suspicious area (84 %)" in page.locator(".heatmap figcaption").inner_text()
+    caption = page.locator(".heatmap figcaption").inner_text()
+    # Coloured on the patch cuts: 2 cells past the AI cut (0.9), 4 below the human one.
+    assert "2 past the AI threshold, 4 below the human threshold" in caption
+    assert "most suspicious area (93 %)" in caption
     assert "Example Signer" in provenance.inner_text()
     assert "made by a generative AI model" in provenance.inner_text()
     assert "Conclusive" in provenance.inner_text()
@@ -88,11 +91,15 @@ def test_text_result_highlights_sentences_from_their_offsets(
 ) -> None:
     context, ids = stored
     page, errors = _open(context, e2e_server, ids[2])
-    marks = page.locator(".highlighted-text mark.hl")
-    assert marks.count() == 3
-    assert marks.nth(1).inner_text() == "Passengers waited on the quay."
-    assert marks.nth(2).inner_text().startswith("In conclusion")
+    # Only sentences past the verdict's cuts for this length (0.99 / 0.3) are marked; the
+    # one between them stays plain text.
+    assert page.locator(".highlighted-text mark.hl").count() == 2
+    assert page.locator(".highlighted-text mark.hl-human").inner_text().startswith("The ferry")
+    assert page.locator(".highlighted-text mark.hl-ai").inner_text().startswith("In conclusion")
+    plain = page.locator(".highlighted-text .hl-none")
+    assert plain.inner_text() == "Passengers waited on the quay."
     assert page.locator(".verdict-word").inner_text() == "Uncertain"
+    assert page.locator(".legend-cuts").count() == 1
     shoot(page, "result-stored-text")
     assert errors == []
 
@@ -138,7 +145,7 @@ def test_malformed_and_unknown_evidence_leaves_verdict_and_scores_readable(
 ) -> None:
     context, ids = stored
     page, errors = _open(context, e2e_server, ids[5])
-    assert "Likely a real image" in page.locator(".verdict-word").inner_text()
+    assert "Likely human-made" in page.locator(".verdict-word").inner_text()
     assert page.locator(".detectors-table tbody tr").count() >= 2
     page.get_by_text("All result data (JSON)").click()
     assert "something_new" in page.locator("details.raw pre").inner_text()

@@ -97,7 +97,10 @@ def _expected_drawings(detection: dict[str, Any]) -> list[str]:
     keys = {k for node in nodes if isinstance(node, dict) for k in node}
     expected = []
     if keys & {"sentences", "sentence_scores", "segments", "chunks", "spans", "tokens"}:
-        expected.append(".highlighted-text mark.hl")
+        # Only sentences past a threshold are marked: the highlighted text and its legend
+        # are always drawn.
+        expected.append(".highlighted-text")
+        expected.append(".legend")
     if keys & {"heatmap", "patch_heatmap", "patch_scores", "patches"}:
         expected.append(".heatmap-canvas")
     if detection["modality"] in ("audio", "video") and keys & {"timeline", "windows", "frames"}:

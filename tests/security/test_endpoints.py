@@ -47,11 +47,14 @@ PAGES = {
     "accounts:tokens": [("get", "/accounts/tokens/"), ("post", "/accounts/tokens/")],
     "accounts:token-revoke": [("post", f"/accounts/tokens/{TOK}/revoke/")],
 }
-# Public on purpose: probes, the sign-in pages and the API's description.
+# Public on purpose: probes, the sign-in pages, the API's description, the icon and the
+# "How accurate is this?" page (aggregate figures from the calibration files, no user data).
 PUBLIC = {"health", "ready", "schema", "api-docs", "api-redoc"} | {
     "accounts:signup",
     "accounts:login",
     "accounts:logout",
+    "frontend:favicon",
+    "frontend:accuracy",
 }
 OBJECT_ROUTES = {
     name: routes

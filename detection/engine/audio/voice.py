@@ -199,7 +199,7 @@ class VoiceEnsemble:
             timings["spectral"] = timings.get("spectral", 0.0) + time.perf_counter() - t
             if progress is not None:
                 done = min(i + batch, n)
-                progress(0.05 + 0.9 * done / steps, f"window {done}/{n}")
+                progress(0.05 + 0.9 * done / steps, f"audio windows done {done}/{n}")
         window_logits: dict[str, np.ndarray] = {}
         scores: dict[str, float] = {}
         matrices = {k: np.stack(v) for k, v in window_feats.items()}

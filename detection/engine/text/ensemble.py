@@ -22,6 +22,7 @@ Weak spots are stated in the result, never hidden (``caveats``): degenerate inpu
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -56,6 +57,18 @@ def _zero_shot_detector() -> Any:
     from .. import registry
 
     return registry.get_detector("text.zero_shot")
+
+
+# Share of the progress bar the language-model windows take against 1 for each other
+# extractor (they take most of the time on a long text).
+LM_PROGRESS_SHARE = 8.0
+
+
+def _sub_progress(
+    progress: Progress, base: float, share: float, total: float, fraction: float, message: str
+) -> None:
+    """One stage's own progress, placed on the whole bar."""
+    progress((base + share * fraction) / total, message)
 
 
 class TextEnsembleDetector:
@@ -173,13 +186,23 @@ class TextEnsembleDetector:
         if not texts:
             return arrays, timings
         needed = list(dict.fromkeys(m.extractor for m in self.members))
-        for k, name in enumerate(needed):
+        # The language model's windows are most of the work: they get most of the bar, and
+        # report per window batch so a long text's progress moves (the rest are quick).
+        shares = {name: (LM_PROGRESS_SHARE if name == "lm_stats" else 1.0) for name in needed}
+        total = sum(shares.values())
+        done = 0.0
+        for name in needed:
             extractor = self._lm_extractor() if name == "lm_stats" else self.extractors[name]
             started = time.perf_counter()
-            arrays[name] = extractor.extract(texts)
+            if name == "lm_stats" and progress is not None:
+                report = functools.partial(_sub_progress, progress, done, shares[name], total)
+                arrays[name] = extractor.extract(texts, report)  # type: ignore[call-arg]
+            else:
+                arrays[name] = extractor.extract(texts)
             timings[name] = (time.perf_counter() - started) * 1000.0
+            done += shares[name]
             if progress is not None:
-                progress((k + 1) / len(needed), f"ran {name}")
+                progress(done / total, f"ran {name}")
         return arrays, timings
 
     def member_results(

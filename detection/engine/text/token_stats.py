@@ -215,12 +215,13 @@ class Scorer:
         batches = [
             windows[i : i + self.batch_windows] for i in range(0, len(windows), self.batch_windows)
         ]
-        for k, batch in enumerate(batches):
+        for batch in batches:
             with self._thread_limit():
                 out = self._score_batch(batch, [encoded[w.text][0] for w in batch])
             per_window.update(zip(batch, out, strict=True))
             if progress is not None:
-                progress((k + 1) / len(batches), f"scored {k + 1}/{len(batches)} window batches")
+                done = len(per_window)
+                progress(done / len(windows), f"text windows scored {done}/{len(windows)}")
         results: list[TokenStats] = []
         for i, (_, offsets) in enumerate(encoded):
             mine = sorted((w for w in per_window if w.text == i), key=lambda w: w.start)

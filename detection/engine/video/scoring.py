@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,11 @@ class FrameScorer:
         self.clip.load()
         self.patch.load()
 
-    def score(self, images: Sequence[Image.Image]) -> list[Scores]:
+    def score(
+        self,
+        images: Sequence[Image.Image],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Scores]:
         assert self.clip.head and self.clip.calibration and self.patch.head
         assert self.patch.calibration
         out: list[Scores] = []
@@ -59,6 +63,8 @@ class FrameScorer:
                 p_patch = self.patch.calibration.probability(self.patch.image_raw(f, scores))
                 combined = (w_clip * p_clip + w_patch * p_patch) / (w_clip + w_patch)
                 out.append(Scores(p_clip, p_patch, combined))
+            if progress is not None:
+                progress(len(out), len(images))
         return out
 
 

@@ -1,6 +1,6 @@
 // Audio evidence: the window timeline under a player; clicking a window plays from there.
 import { h, isObject, num } from "../lib/dom.js";
-import { scaleFor } from "../lib/scores.js";
+import { evidenceScale } from "../lib/scores.js";
 import { legend } from "./legend.js";
 import { drawTimeline, gapReason, summarise, timedItems, timelineTable } from "./timeline.js";
 
@@ -25,7 +25,7 @@ export function find(evidence, node) {
 
 export function render(found, ctx, node = {}) {
   const items = found.data;
-  const scale = scaleFor(items.filter((it) => !it.gap).map((it) => it.score), node.threshold);
+  const scale = evidenceScale(items.filter((it) => !it.gap).map((it) => it.score), ctx.reading?.item_cuts?.windows);
   const duration = found.duration ?? num(ctx.meta?.duration_s ?? ctx.meta?.duration);
   if (node.compact) {
     return h("div", {}, drawTimeline({ items, duration, scale, label: `Window timeline of ${node.detector}: ${summarise(items, scale, "window")}` }),
@@ -46,7 +46,7 @@ export function render(found, ctx, node = {}) {
   return h("div", {},
     player,
     timeline,
-    legend(scale, "Taller and darker = more likely synthetic"),
+    legend(scale, "window"),
     h("p", {}, summarise(items, scale, "window"), skipped ? ` Hatched stretches (${skipped}) were not scored: ${[...new Set(items.filter((it) => it.gap).map((it) => gapReason(it.raw)))].join(", ")}.` : ""),
     timelineTable(items, scale, { caption: "All windows as a table", onSelect: seek }));
 }

@@ -4,14 +4,14 @@
 // upload's pixels} and most_suspicious_patch = {box [x, y, w, h], probability_ai}. Plain
 // grids and lists of {x, y, w, h, score} patches are drawn too.
 import { fmtNumber, h, isObject, num, pct } from "../lib/dom.js";
-import { heatColor, itemScore, scaleFor } from "../lib/scores.js";
+import { cutsFor, evidenceScale, itemScore } from "../lib/scores.js";
 import { legend } from "./legend.js";
 
 export const NAME = "patch heatmap";
 const KEYS = ["patch_heatmap", "heatmap", "patch_scores", "patches", "saliency", "attention_map"];
 const GRID_KEYS = ["grid", "values", "scores", "data", "matrix", "probabilities"];
 const BOX_KEYS = ["most_suspicious_patch", "most_suspicious_region", "top_patch"];
-const TITLE = "Where the image looks generated";
+const TITLE = "Patches on the verdict’s scale";
 
 /** A rectangular grid of numbers (null allowed for cells nothing scored), else null. */
 function asGrid(g) {
@@ -76,7 +76,7 @@ export function find(evidence, node, meta) {
     const box = boxItem ? relativeBox(boxItem.box ?? boxItem, size) : null;
     return {
       title: TITLE,
-      data: { cells, box, boxScore: boxItem ? itemScore(boxItem) : null, note: typeof value.values === "string" ? value.values : "" },
+      data: { cells, box, boxScore: boxItem ? itemScore(boxItem) : null, note: typeof value.values === "string" ? value.values : "", block: isObject(value) ? value : null },
     };
   }
   return null;
@@ -100,30 +100,22 @@ function draw(canvas, data, scale, opacity) {
   const H = canvas.height;
   ctx.clearRect(0, 0, W, H);
   for (const c of data.cells) {
-    const t = scale.of(c.score.value);
-    ctx.fillStyle = heatColor(t, opacity * (0.2 + 0.8 * t));
+    // Only cells past a threshold are painted: the rest of the image shows through.
+    const colour = scale.colour(c.score.value, opacity);
+    if (!colour) continue;
+    ctx.fillStyle = colour;
     // Integer edges shared by neighbours: no seams, no double-painted strips.
     const x0 = Math.round(c.x * W);
     const y0 = Math.round(c.y * H);
     ctx.fillRect(x0, y0, Math.round((c.x + c.w) * W) - x0, Math.round((c.y + c.h) * H) - y0);
   }
-  if (data.box) outline(ctx, data.box, W, H);
-  else {
-    // No marked area: outline the three highest cells instead.
-    const top = [...data.cells].sort((a, b) => b.score.value - a.score.value).slice(0, 3);
-    for (const c of top) outline(ctx, [c.x, c.y, c.w, c.h], W, H);
-  }
+  // The most suspicious area is outlined only when it is past the AI threshold: a box
+  // around a patch the detector would not call AI would say more than the evidence.
+  if (data.box && boxPastThreshold(data, scale)) outline(ctx, data.box, W, H);
 }
 
-/** Heatmap values are read relative to each other (the engine says so): colours stretch
- *  from this image's lowest to highest cell when they spread enough to tell apart. */
-function heatScale(scores, threshold) {
-  const base = scaleFor(scores, threshold);
-  const values = scores.map((s) => s.value);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  if (!base.probability || hi - lo < 0.02) return base;
-  return { probability: true, stretched: true, lo, hi, of: (v) => Math.min(1, Math.max(0, (v - lo) / (hi - lo))) };
+function boxPastThreshold(data, scale) {
+  return Boolean(data.boxScore && scale.verdictScale && scale.zone(data.boxScore.value) === "ai");
 }
 
 let controlCount = 0;
@@ -132,7 +124,7 @@ export function render(found, ctx, node = {}) {
   controlCount += 1;
   const data = found.data;
   const scores = data.cells.map((c) => c.score);
-  const scale = heatScale(scores, node.threshold);
+  const scale = evidenceScale(scores, cutsFor(data.block, ctx.reading, "patches"));
   const width = num(ctx.meta?.width) || 512;
   const height = num(ctx.meta?.height) || 512;
   const canvas = h("canvas", { class: "heatmap-canvas", width: String(Math.min(width, 1600)), height: String(Math.round((Math.min(width, 1600) * height) / width)), "aria-hidden": "true" });
@@ -170,13 +162,16 @@ export function render(found, ctx, node = {}) {
   const max = Math.max(...values);
   const min = Math.min(...values);
   const show = (v) => (scale.probability ? pct(v) : fmtNumber(v));
-  const boxText = data.box && data.boxScore ? ` The dashed box marks the most suspicious area (${show(data.boxScore.value)}).` : data.box ? " The dashed box marks the most suspicious area." : " Dashed boxes mark the three highest cells.";
+  const pastAi = scale.verdictScale ? scores.filter((x) => scale.zone(x.value) === "ai").length : 0;
+  const pastHuman = scale.verdictScale ? scores.filter((x) => scale.zone(x.value) === "human").length : 0;
+  const counts = scale.verdictScale ? ` ${pastAi} past the AI threshold, ${pastHuman} below the human threshold, the rest left plain.` : "";
+  const boxText = boxPastThreshold(data, scale) ? ` The dashed box marks the most suspicious area (${show(data.boxScore.value)}).` : "";
   return h("figure", { class: "heatmap" },
     stage,
     h("div", { class: "heatmap-controls" },
       h("label", { for: toggleId, class: "inline-control" }, toggle, " Show heatmap"),
       h("label", { for: opacityId, class: "inline-control" }, "Opacity ", slider)),
-    legend(scale, "Warmer = more AI-like"),
-    h("figcaption", {}, `${data.cells.length} cells, from ${show(min)} to ${show(max)}.${boxText}`, note),
+    legend(scale, "patch"),
+    h("figcaption", {}, `${data.cells.length} patches, from ${show(min)} to ${show(max)}.${counts}${boxText}`, note),
   );
 }

@@ -56,7 +56,7 @@ export function renderEvidence(d, context) {
   const seen = new Map();
   const drawn = new Set();
   const cards = [];
-  const ctx = { ...context, modality: d.modality, meta: isObject(d.input_meta) ? d.input_meta : {} };
+  const ctx = { ...context, modality: d.modality, meta: isObject(d.input_meta) ? d.input_meta : {}, reading: isObject(d.reading) ? d.reading : {} };
   for (const node of nodes) {
     const renderers = [provenance, fusion, ...(RENDERERS[node.modality] || RENDERERS[d.modality] || [])];
     for (const renderer of renderers) {

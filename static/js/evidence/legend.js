@@ -1,23 +1,22 @@
-// A colour legend for the heat scale, with its meaning in words.
-import { fmtNumber, h, pct, s } from "../lib/dom.js";
-import { heatColor } from "../lib/scores.js";
+// The legend of the evidence colours: the verdict's own thresholds, in words.
+import { h, pct } from "../lib/dom.js";
+import { verdictEntry } from "../lib/vocabulary.js";
 
-let gradientCount = 0;
+function swatch(colour, alpha, text, cls) {
+  return h("span", { class: `legend-item ${cls}` },
+    h("span", { class: "legend-swatch", style: { background: colour, opacity: String(alpha) }, "aria-hidden": "true" }), text);
+}
 
-export function legend(scale, caption) {
-  gradientCount += 1;
-  const id = `legend-gradient-${gradientCount}`;
-  const stops = [0, 0.25, 0.5, 0.75, 1].map((x) => s("stop", { offset: `${x * 100}%`, "stop-color": heatColor(x) }));
-  const low = scale.stretched ? pct(scale.lo) : scale.probability ? "0 %" : fmtNumber(scale.lo);
-  const high = scale.stretched ? pct(scale.hi) : scale.probability ? "100 % AI" : fmtNumber(scale.hi);
-  return h("div", { class: "legend" },
-    h("span", { class: "legend-end" }, low),
-    s("svg", { class: "legend-bar", viewBox: "0 0 200 12", preserveAspectRatio: "none", "aria-hidden": "true" },
-      s("defs", {}, s("linearGradient", { id }, stops)),
-      s("rect", { x: "0", y: "0", width: "200", height: "12", rx: "3", fill: `url(#${id})` })),
-    h("span", { class: "legend-end" }, high),
-    h("span", { class: "legend-caption" }, caption + (scale.stretched ? " (colours stretched from this image’s lowest to highest cell: read them relative to each other)" : scale.probability ? ""
-      : scale.threshold !== undefined
-        ? ` (the detector’s raw score; its threshold, ${fmtNumber(scale.threshold)}, is mid-scale: warmer than the middle is past it)`
-        : " (relative: the detector’s raw score, lowest to highest here)")));
+/** itemNoun: "sentence", "patch", "window", "frame". */
+export function legend(scale, itemNoun = "part") {
+  if (!scale.verdictScale) {
+    return h("div", { class: "legend legend-uncoloured" },
+      h("span", { class: "legend-caption" }, `These ${itemNoun} scores are not on the verdict’s calibrated scale, so nothing is coloured; the numbers are in the table.`));
+  }
+  const { ai_at: ai, human_below: human } = scale.cuts;
+  return h("div", { class: "legend legend-cuts", role: "note" },
+    swatch(verdictEntry("ai")?.colour, 1, `${itemNoun} past the AI threshold (${pct(ai, 1)} or more)`, "legend-ai"),
+    swatch("#ffffff", 1, `between the thresholds: no call, left plain`, "legend-between"),
+    swatch(verdictEntry("human")?.colour, 0.45, `below the human threshold (under ${pct(human, 1)})`, "legend-human"),
+    h("span", { class: "legend-caption" }, `The same thresholds as the verdict. One ${itemNoun} carries much less evidence than the whole: read the colours as pointers, not separate verdicts.`));
 }

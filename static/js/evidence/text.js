@@ -1,6 +1,6 @@
 // Text evidence: sentences (or windows / tokens) shaded by how AI-like each one scored.
 import { h, isObject, pct, fmtNumber } from "../lib/dom.js";
-import { heatColor, inkFor, itemChars, itemScore, scaleFor } from "../lib/scores.js";
+import { evidenceScale, itemChars, itemScore } from "../lib/scores.js";
 import { legend } from "./legend.js";
 
 export const NAME = "text highlighting";
@@ -19,7 +19,7 @@ export function find(evidence) {
     if (!Array.isArray(items) || !items.length) continue;
     const usable = items.slice(0, MAX_ITEMS).filter((it) => isObject(it) && itemScore(it) !== null && (itemText(it) !== null || itemChars(it) !== null));
     if (usable.length) {
-      return { title: key === "tokens" ? "Token highlighting" : "Which parts read as AI-written", key, data: usable };
+      return { title: key === "tokens" ? "Token highlighting" : "Sentence by sentence, on the verdict’s scale", key, data: usable };
     }
   }
   return null;
@@ -60,25 +60,30 @@ function byCharacter(text, items) {
   return runs;
 }
 
-function mark(t, content, tip) {
-  return h("mark", { class: "hl", style: { background: heatColor(t, 0.85), color: inkFor(t) }, title: tip }, content);
+/** Only a part past a threshold is marked (class hl-ai / hl-human); one between them
+ *  stays plain text with its score in the tooltip. */
+function mark(scale, value, content, tip) {
+  const zone = scale.zone(value);
+  if (zone !== "ai" && zone !== "human") return h("span", { class: "hl-none", title: tip }, content);
+  const colour = scale.colour(value, zone === "ai" ? 0.85 : 1);
+  return h("mark", { class: `hl hl-${zone}`, style: { background: colour, color: zone === "ai" ? "#fff" : "#1b1b1f" }, title: tip }, content);
 }
 
 export function render(found, ctx, node = {}) {
   const items = found.data;
   const scores = items.map(itemScore);
-  const scale = scaleFor(scores, node.threshold);
+  const scale = evidenceScale(scores, ctx.reading?.item_cuts?.sentences);
   const label = (v) => (scale.probability ? `P(AI) ${pct(v, 0)}` : `score ${fmtNumber(v)}`);
   const para = h("div", { class: "highlighted-text", lang: "" });
   const withOffsets = typeof ctx.text === "string" && items.every((it) => itemChars(it) !== null);
   if (withOffsets) {
     for (const run of byCharacter(ctx.text, items)) {
-      para.append(run.value === null ? run.text : mark(scale.of(run.value), run.text, label(run.value)));
+      para.append(run.value === null ? run.text : mark(scale, run.value, run.text, label(run.value)));
     }
   } else {
     items.forEach((item, i) => {
       const content = itemText(item) ?? "";
-      para.append(mark(scale.of(scores[i].value), content, label(scores[i].value)), found.key === "tokens" ? "" : " ");
+      para.append(mark(scale, scores[i].value, content, label(scores[i].value)), found.key === "tokens" ? "" : " ");
     });
   }
   const ranked = items
@@ -96,9 +101,9 @@ export function render(found, ctx, node = {}) {
       h("tbody", {}, ranked.map((r) => h("tr", {}, h("td", {}, label(r.score)), h("td", {}, snippet(r.item)))))));
   if (node.compact) return table;
   return h("div", {},
-    legend(scale, "Darker = more AI-like"),
+    legend(scale, found.key === "tokens" ? "token" : "sentence"),
     para,
-    h("p", { class: "hint" }, `${items.length} ${found.key} scored. Hover a passage for its score, or open the ranked list.`),
+    h("p", { class: "hint" }, `${items.length} ${found.key} scored${scale.verdictScale ? `: ${items.filter((_, i) => scale.zone(scores[i].value) === "ai").length} past the AI threshold, ${items.filter((_, i) => scale.zone(scores[i].value) === "human").length} below the human threshold` : ""}. Hover a passage for its score, or open the ranked list.`),
     table);
 }
 

@@ -1,7 +1,7 @@
 // A timeline of scored windows or frames: bars in an SVG (height and colour = score), a
 // playhead that follows the media element, and an HTML axis (SVG text would be squashed).
 import { fmtSeconds, h, isObject, num, pct, s } from "../lib/dom.js";
-import { heatColor, itemScore, itemTime } from "../lib/scores.js";
+import { itemScore, itemTime } from "../lib/scores.js";
 
 const W = 1000;
 let patternCount = 0;
@@ -78,20 +78,23 @@ export function drawTimeline({ items, duration, scale, label, onSelect }) {
     const height = Math.max(3, t * (H - 6));
     const rect = s("rect", {
       x: x.toFixed(2), y: (H - height).toFixed(2), width: width.toFixed(2), height: height.toFixed(2),
-      fill: heatColor(t, 0.9), stroke: "#fff", "stroke-width": "0.5", class: onSelect ? "clickable" : "",
+      // Bars past a threshold take its colour; those between stay neutral grey.
+      fill: scale.colour(bar.score.value, 0.9) || "#b9bccb", stroke: "#fff", "stroke-width": "0.5", class: onSelect ? "clickable" : "",
     }, s("title", {}, `${fmtSeconds(bar.start)}–${fmtSeconds(bar.windowEnd ?? bar.end)}: ${scale.probability ? `P(AI) ${pct(bar.score.value)}` : `score ${bar.score.value.toFixed(3)}`}`));
     if (onSelect) rect.addEventListener("click", () => onSelect(bar));
     svg.append(rect);
   }
-  if (scale.probability) {
-    svg.append(s("line", { x1: "0", x2: `${W}`, y1: `${H / 2}`, y2: `${H / 2}`, stroke: "#20233a", "stroke-dasharray": "6 5", "stroke-width": "1", "vector-effect": "non-scaling-stroke" }));
+  const cutLines = scale.verdictScale ? [scale.cuts.ai_at, scale.cuts.human_below] : [];
+  for (const cut of cutLines) {
+    const y = H - Math.max(3, cut * (H - 6));
+    svg.append(s("line", { x1: "0", x2: `${W}`, y1: `${y}`, y2: `${y}`, stroke: "#20233a", "stroke-dasharray": "6 5", "stroke-width": "1", "vector-effect": "non-scaling-stroke" }));
   }
   const playhead = s("line", { x1: "0", x2: "0", y1: "0", y2: `${H}`, stroke: "#2f5bd3", "stroke-width": "2", "vector-effect": "non-scaling-stroke", visibility: "hidden" });
   svg.append(playhead);
   const axis = h("div", { class: "timeline-axis", "aria-hidden": "true" },
     ticks(total).map((t) => h("span", { style: { left: `${(100 * t) / total}%` } }, fmtSeconds(t))));
   const wrap = h("div", { class: "timeline" },
-    h("div", { class: "timeline-plot" }, svg, scale.probability ? h("span", { class: "timeline-mid", "aria-hidden": "true" }, "50 %") : null),
+    h("div", { class: "timeline-plot" }, svg, scale.verdictScale ? h("span", { class: "timeline-mid", "aria-hidden": "true" }, `dashed: thresholds ${pct(scale.cuts.human_below)} and ${pct(scale.cuts.ai_at)}`) : null),
     axis);
   wrap.setPlayhead = (time) => {
     const x = (Math.min(Math.max(time, 0), total) / total) * W;
@@ -125,8 +128,8 @@ export function summarise(all, scale, noun) {
   if (!items.length) return `No ${noun}s.`;
   const top = items.reduce((a, b) => (b.score.value > a.score.value ? b : a));
   const value = scale.probability ? `P(AI) ${pct(top.score.value)}` : `score ${top.score.value.toFixed(3)}`;
-  const above = scale.probability ? items.filter((it) => it.score.value >= 0.5).length : null;
+  const above = scale.verdictScale ? items.filter((it) => scale.zone(it.score.value) === "ai").length : null;
   return `${items.length} ${noun}${items.length === 1 ? "" : "s"} scored` +
-    (above === null ? "" : `, ${above} at or above 50 %`) +
+    (above === null ? "" : `, ${above} past the AI threshold (${pct(scale.cuts.ai_at)})`) +
     `; the highest is ${value} at ${fmtSeconds(top.start)}.`;
 }

@@ -1,7 +1,7 @@
 // Video evidence: the frame timeline and thumbnails of the most suspicious frames (from the
 // evidence when it carries them, else grabbed from the uploaded video in the browser).
 import { fmtSeconds, h, isObject, num, pct, s } from "../lib/dom.js";
-import { heatColor, scaleFor } from "../lib/scores.js";
+import { evidenceScale } from "../lib/scores.js";
 import { legend } from "./legend.js";
 import { drawTimeline, summarise, timedItems, timelineTable } from "./timeline.js";
 
@@ -39,6 +39,9 @@ export function find(evidence, node, meta) {
         title: "Frame by frame", key, data: items, top,
         duration: num(evidence.duration_s ?? evidence.duration ?? video.duration),
         frameSize: width && height ? [width, height] : null,
+        // The video detector writes the cuts its frames were judged by beside them.
+        cuts: isObject(evidence.aggregate) && num(evidence.aggregate.suspicious_at) !== null && num(evidence.aggregate.human_below) !== null
+          ? { ai_at: num(evidence.aggregate.suspicious_at), human_below: num(evidence.aggregate.human_below) } : null,
       };
     }
   }
@@ -75,14 +78,14 @@ function faceBoxes(size, faces, scale) {
   return s("svg", { class: "face-boxes", viewBox: `0 0 ${size[0]} ${size[1]}`, preserveAspectRatio: "none", "aria-hidden": "true" },
     boxes.map((f) => s("rect", {
       x: f[0], y: f[1], width: f[2], height: f[3], fill: "none",
-      stroke: num(f[4]) === null ? "#fff" : heatColor(scale.of(num(f[4]))), "stroke-width": "3", "vector-effect": "non-scaling-stroke",
+      stroke: (num(f[4]) !== null && scale.colour(num(f[4]))) || "#fff", "stroke-width": "3", "vector-effect": "non-scaling-stroke",
     }, s("title", {}, num(f[4]) === null ? "face" : `face: P(AI) ${pct(num(f[4]))}`))));
 }
 
 export function render(found, ctx, node = {}) {
   const items = found.data;
   const scored = items.filter((it) => !it.gap);
-  const scale = scaleFor(scored.map((it) => it.score), node.threshold);
+  const scale = evidenceScale(scored.map((it) => it.score), found.cuts || ctx.reading?.item_cuts?.frames);
   const duration = found.duration ?? num(ctx.meta?.duration_s ?? ctx.meta?.duration);
   if (node.compact) {
     return h("div", {}, drawTimeline({ items, duration, scale, label: `Frame timeline of ${node.detector}: ${summarise(items, scale, "frame")}` }),
@@ -119,7 +122,7 @@ export function render(found, ctx, node = {}) {
   return h("div", {},
     player,
     timeline,
-    legend(scale, "Taller and darker = more likely generated"),
+    legend(scale, "frame"),
     h("p", {}, summarise(items, scale, "frame")),
     h("h4", {}, pictures ? "Most suspicious frames" : "Most suspicious moments"),
     gallery,

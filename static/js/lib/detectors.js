@@ -1,6 +1,6 @@
 // Every detector's score: the one that decided, then the members of an ensemble (nested).
-import { clamp01, fmtNumber, h, humanize, isObject, num, pct } from "./dom.js";
-import { heatColor, verdictWord } from "./scores.js";
+import { clamp01, h, humanize, isObject, num, pct } from "./dom.js";
+import { verdictEntry, verdictLabel, zoneOf } from "./vocabulary.js";
 
 /** Flatten a result tree into rows with their depth. */
 export function detectorRows(d) {
@@ -27,27 +27,34 @@ export function detectorRows(d) {
   return rows;
 }
 
-function bar(p) {
+// A bar is coloured only where the detector's thresholds are known (the deciding one):
+// a member's probability has cuts of its own, so it stays neutral grey.
+function bar(p, cuts) {
   const x = num(p);
   if (x === null) return h("span", {}, "—");
   const width = `${(100 * clamp01(x)).toFixed(1)}%`;
+  const zone = cuts ? zoneOf(x, cuts) : "uncertain";
+  const colour = zone === "uncertain" ? "#8890b0" : verdictEntry(zone)?.colour;
   return h("span", { class: "score-bar" },
     h("span", { class: "score-bar-track", "aria-hidden": "true" },
-      h("span", { class: "score-bar-fill", style: { width, background: heatColor(x) } })),
+      h("span", { class: "score-bar-fill", style: { width, background: colour } })),
     h("span", { class: "score-bar-value" }, pct(x, 1)));
 }
 
 export function renderDetectors(d) {
   const rows = detectorRows(d);
+  const cuts = isObject(d.reading?.cuts) ? d.reading.cuts : null;
   const body = rows.map((row) => h("tr", { class: `depth-${Math.min(row.depth, 3)}` },
     h("th", { scope: "row", "data-label": "Detector" },
       h("span", { class: "detector-name", style: { paddingLeft: `${row.depth * 1.1}rem` } },
         row.depth ? "↳ " : "", humanize(row.detector)),
       h("code", { class: "detector-id" }, String(row.detector ?? ""))),
-    h("td", { "data-label": "Verdict" }, h("span", { class: `badge verdict-badge-${row.verdict}` }, verdictWord(row.verdict, row.modality))),
-    h("td", { "data-label": "P(AI)" }, bar(row.probability_ai)),
-    h("td", { "data-label": "Raw score" }, fmtNumber(row.raw_score)),
-    h("td", { "data-label": "Threshold" }, fmtNumber(row.threshold)),
+    h("td", { "data-label": "Verdict" }, (() => {
+      // The deciding detector's row says what the page's headline says.
+      const v = row.depth === 0 && d.reading?.verdict ? d.reading.verdict : row.verdict;
+      return h("span", { class: `badge verdict-badge-${v}` }, verdictLabel(v));
+    })()),
+    h("td", { "data-label": "P(AI)" }, bar(row.probability_ai, row.depth === 0 ? cuts : null)),
     h("td", { "data-label": "Time" }, num(row.elapsed_ms) === null ? "—" : `${Math.round(num(row.elapsed_ms))} ms`),
   ));
   return h("section", { class: "card detectors-card", "aria-labelledby": "detectors-heading" },
@@ -56,7 +63,7 @@ export function renderDetectors(d) {
       h("table", { class: "detectors-table" },
         h("caption", { class: "visually-hidden" }, "Scores of each detector"),
         h("thead", {}, h("tr", {},
-          ...["Detector", "Verdict", "P(AI), calibrated", "Raw score", "Threshold (raw)", "Time"].map((t) => h("th", { scope: "col" }, t)))),
+          ...["Detector", "Verdict", "Probability AI-generated (calibrated)", "Time"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, body))),
   );
 }

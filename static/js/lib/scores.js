@@ -2,6 +2,7 @@
 // Every reader returns null rather than throwing: a result with unexpected keys must still
 // render whatever it can.
 import { clamp01, isObject, num } from "./dom.js";
+import { verdictEntry, verdictLabel, zoneOf } from "./vocabulary.js";
 
 const PROBABILITY_KEYS = ["probability_ai", "p_ai", "prob_ai", "ai_probability", "probability", "prob", "p"];
 const SCORE_KEYS = ["score", "value", "raw_score", "llr", "logit"];
@@ -105,17 +106,57 @@ export function inkFor(t) {
   return clamp01(num(t) ?? 0) > 0.62 ? "#fff" : "#1b1b1f";
 }
 
-const HUMAN_WORDS = {
-  text: "Likely written by a person",
-  image: "Likely a real image",
-  audio: "Likely a real recording",
-  video: "Likely a real recording",
-};
+/** The verdict in words a person reads (from the one vocabulary; modality is ignored on
+ *  purpose: the same verdict has the same name for every kind of content). */
+export function verdictWord(verdict) {
+  return verdictLabel(verdict);
+}
 
-/** The verdict in words a person reads, e.g. "Likely AI-generated". */
-export function verdictWord(verdict, modality) {
-  if (verdict === "ai") return "Likely AI-generated";
-  if (verdict === "human") return HUMAN_WORDS[modality] || "Likely not AI-generated";
-  if (verdict === "uncertain") return "Uncertain";
-  return verdict ? String(verdict) : "No verdict";
+function hexToRgb(hex) {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(String(hex || ""));
+  return m ? [1, 2, 3].map((i) => parseInt(m[i], 16)) : [128, 128, 128];
+}
+
+/** The scale evidence is coloured with: the verdict's own thresholds. Only items past a
+ *  threshold get a colour (the AI or the human one); items between them stay plain,
+ *  exactly as a result there would read "Uncertain". Returns null without usable cuts. */
+export function cutScale(cuts) {
+  const ai = num(cuts?.ai_at);
+  const human = num(cuts?.human_below);
+  if (ai === null || human === null) return null;
+  const rgb = { ai: hexToRgb(verdictEntry("ai")?.colour), human: hexToRgb(verdictEntry("human")?.colour) };
+  return {
+    probability: true,
+    verdictScale: true,
+    cuts: { ai_at: ai, human_below: human },
+    of: (v) => clamp01(v),
+    zone: (v) => zoneOf(v, { ai_at: ai, human_below: human }),
+    colour(v, alpha = 1) {
+      const zone = this.zone(v);
+      if (zone === "uncertain") return null;
+      const [r, g, b] = rgb[zone];
+      return `rgba(${r}, ${g}, ${b}, ${zone === "human" ? alpha * 0.45 : alpha})`;
+    },
+  };
+}
+
+/** Scores that are not on the verdict's scale (raw statistics, or probabilities without
+ *  thresholds) are not coloured at all: their numbers go to the tables. */
+export function uncolouredScale(scores) {
+  const base = scaleFor(scores);
+  return { ...base, verdictScale: false, zone: () => "unscaled", colour: () => null };
+}
+
+/** The scale for a list of item scores: the verdict's thresholds when the scores are
+ *  probabilities and thresholds are known, else uncoloured. */
+export function evidenceScale(scores, cuts) {
+  const probabilities = scores.every((x) => x === null || x.isProbability);
+  return (probabilities && cutScale(cuts)) || uncolouredScale(scores);
+}
+
+/** Cuts an evidence block carries itself (the engine writes them beside calibrated
+ *  per-item probabilities), else the reading's cuts for that kind of item. */
+export function cutsFor(block, reading, kind) {
+  const own = block && num(block.ai_at) !== null && num(block.human_below) !== null ? { ai_at: num(block.ai_at), human_below: num(block.human_below) } : null;
+  return own || reading?.item_cuts?.[kind] || null;
 }

@@ -3,7 +3,7 @@
 // by the upload page (no reload in between).
 import { h, pct } from "./dom.js";
 import { followDetection } from "./follow.js";
-import { verdictWord } from "./scores.js";
+import { verdictLabel } from "./vocabulary.js";
 import { renderVerdict } from "./verdict.js";
 import { renderDetectors } from "./detectors.js";
 import { renderEvidence } from "../evidence/index.js";
@@ -45,8 +45,10 @@ export class DetectionView {
       this.statusBadge, " ", this.statusHint);
     this.progress = h("progress", { max: "1", value: "0", "aria-label": "Detection progress", class: "job-progress" });
     this.progressText = h("span", { class: "progress-pct" }, "0 %");
+    this.progressEta = h("span", { class: "progress-eta" });
+    this.samples = [];
     this.progressMessage = h("p", { class: "progress-message hint" });
-    this.progressRow = h("div", { class: "progress-row" }, this.progress, this.progressText);
+    this.progressRow = h("div", { class: "progress-row" }, this.progress, this.progressText, this.progressEta);
     this.error = h("div", { class: "error job-error", role: "alert" });
     this.connection = h("p", { class: "connection hint" });
     this.statusCard = h("section", { class: "card status-card", "aria-label": "Status" },
@@ -85,13 +87,33 @@ export class DetectionView {
     if (this.lastStatus === "completed" || this.lastStatus === "failed") return;
     if (this.lastStatus !== "running") this.setStatus("running");
     this.setProgress(message.progress);
-    if (message.message) this.progressMessage.textContent = String(message.message);
+    // The engine names the stage and the count ("text windows scored 3/4").
+    if (message.message) {
+      const text = String(message.message);
+      this.progressMessage.textContent = text.charAt(0).toUpperCase() + text.slice(1);
+    }
   }
 
   setProgress(value) {
     const p = Math.min(1, Math.max(0, Number(value) || 0));
     this.progress.value = p;
     this.progressText.textContent = pct(p);
+    this.progressEta.textContent = this.estimate(p);
+  }
+
+  /** Time left, from how fast the bar moved over the last minute of real progress
+   *  reports; nothing until there is enough to go on (an early guess misleads more). */
+  estimate(p) {
+    const now = performance.now() / 1000;
+    if (!this.samples.length || p > this.samples[this.samples.length - 1].p) this.samples.push({ t: now, p });
+    while (this.samples.length > 2 && now - this.samples[0].t > 60) this.samples.shift();
+    const first = this.samples[0];
+    const gained = p - first.p;
+    const spent = now - first.t;
+    if (this.samples.length < 3 || gained < 0.01 || spent < 2 || p >= 1) return "";
+    const left = ((1 - p) * spent) / gained;
+    if (left < 60) return `· about ${Math.max(5, Math.round(left / 5) * 5)} s left`;
+    return `· about ${Math.round(left / 60)} min left`;
   }
 
   setStatus(status, extra = "") {
@@ -109,7 +131,7 @@ export class DetectionView {
     if (!d || typeof d !== "object") return;
     const status = String(d.status || "queued");
     if (status === "completed") {
-      const word = verdictWord(d.verdict, d.modality);
+      const word = verdictLabel(d.reading?.verdict || d.verdict);
       this.setStatus(status, `Result: ${word}, probability AI-generated ${pct(d.probability_ai)}.`);
     } else if (status !== this.lastStatus) {
       this.setStatus(status);

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -62,8 +62,12 @@ class LmStatsExtractor:
     def load(self) -> None:
         self.detector.load_models()
 
-    def extract(self, texts: Sequence[str]) -> list[Arrays]:
-        stats = self.detector.token_stats(list(texts), max_windows=self.max_windows)
+    def extract(
+        self, texts: Sequence[str], progress: Callable[[float, str], None] | None = None
+    ) -> list[Arrays]:
+        stats = self.detector.token_stats(
+            list(texts), max_windows=self.max_windows, progress=progress
+        )
         return [
             {
                 "ll": st.ll,

@@ -73,8 +73,12 @@ def test_source_tracing_names_a_known_family_with_a_confidence(
 
 def test_progress_is_reported_per_window(voice: object, tts_speech: Path) -> None:
     seen: list[float] = []
-    registry.detect(tts_speech, "audio", progress=lambda f, _msg: seen.append(f))
+    messages: list[str] = []
+    registry.detect(
+        tts_speech, "audio", progress=lambda f, msg: (seen.append(f), messages.append(msg))
+    )
     assert len(seen) >= 2 and seen == sorted(seen) and seen[-1] <= 1.0
+    assert any(m.startswith("audio windows done ") for m in messages), messages
 
 
 def test_silence_is_uncertain_with_the_reason(

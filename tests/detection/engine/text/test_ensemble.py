@@ -139,7 +139,12 @@ def test_long_text_is_scored_on_bounded_windows_with_every_sentence_in_evidence(
     ensemble, held_out
 ) -> None:
     text = "\n\n".join((held_out["human"] * 12)[:30])
-    result = ensemble.detect(text)
+    progress: list[tuple[float, str]] = []
+    result = ensemble.detect(text, progress=lambda f, m: progress.append((f, m)))
+    # Real progress: the language-model windows scored of their total, then each extractor.
+    assert any(m.startswith("text windows scored ") and m.endswith("/4") for _, m in progress)
+    fractions = [f for f, _ in progress]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
     lm = next(m for m in result.members if m.detector == "text.zero_shot")
     assert lm.evidence["tokens_scored"] <= 4 * 512
     assert result.evidence["sentences_total"] >= 150

@@ -57,6 +57,11 @@ def test_timeline_has_a_score_and_face_boxes_per_sampled_frame(carphone: Any) ->
     assert aggregate["faces_found"] == 3
     assert carphone.probability_ai == pytest.approx(aggregate["mean"], abs=1e-3)
     assert carphone.evidence["_progress"], "progress was never reported"
+    # Frames done of the total, then the faces cropped from them (one per frame here).
+    messages = [m for _, m in carphone.evidence["_progress"]]
+    assert "frames analysed 3/3, faces 3/3" in messages, messages
+    fractions = [f for f, _ in carphone.evidence["_progress"]]
+    assert fractions == sorted(fractions)
 
 
 def test_thumbnails_of_the_most_suspicious_frames_are_small_jpegs(carphone: Any) -> None:
