@@ -5,7 +5,7 @@ Programs send ``Authorization: Bearer <token>``; browsers cannot set headers on 
 WebSocket, so they rely on the session cookie (AuthMiddlewareStack) instead. Either way
 the socket stays open only while that credential is valid: each socket joins a group
 named after its credential, revocation and logout announce themselves to that group, and
-the consumer re-checks before sending and on a timer (``detection.consumers``).
+the consumer re-checks before sending and on a timer (``detection.consumers.base``).
 """
 
 from __future__ import annotations

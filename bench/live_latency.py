@@ -10,6 +10,12 @@ bounded queue and the detector itself. Frames dropped = sampled frames pushed ou
 queue because analysis fell behind (the back-pressure working).
 
     .venv/bin/python bench/live_latency.py [--seconds 20] [--sessions 4] [--fps 2]
+
+With ``--workers redis://127.0.0.1:6379/5`` the production path is measured instead: the
+bench starts a Celery worker on the window queue (``-Q live``, solo pool; it loads the
+models when it starts), and this process, like daphne, sends each frame and voice window
+to it over Redis and gets the reply through the channel layer. The latency then includes
+the queue hops, whose share is printed (reply wait minus the worker's own time).
 """
 
 from __future__ import annotations
@@ -110,6 +116,11 @@ async def run(n_sessions: int, seconds: float, config: Any, frames: Any, voice: 
             "p95_ms": pct(live, 0.95) if live else None,
             "compute_median_ms": statistics.median(compute) if compute else None,
         }
+        worker = [r.details.get("worker_ms") for r in records]
+        if live and all(isinstance(w, int | float) for w in worker):
+            hops = [r.analysis_ms - float(r.details["worker_ms"]) for r in records]
+            out[modality]["hops_median_ms"] = statistics.median(hops)
+            out[modality]["hops_share"] = statistics.median(hops) / statistics.median(live)
     out["frames_sampled"] = sum(s.stats.frames_sampled for s in sessions)
     out["frames_dropped"] = sum(s.stats.frames_dropped for s in sessions)
     out["audio_windows"] = sum(s.stats.audio_windows for s in sessions)
@@ -132,6 +143,11 @@ def report(row: dict[str, Any]) -> None:
             f"  p95 {fmt(m['p95_ms'])} ms"
             f"  (detector alone: median {fmt(m['compute_median_ms'])} ms)"
         )
+        if "hops_median_ms" in m:
+            print(
+                f"       queue hops (web -> worker -> web): median {fmt(m['hops_median_ms'])} ms,"
+                f" {m['hops_share']:.0%} of the median latency"
+            )
     print(
         f"frames: sampled {row['frames_sampled']}, dropped {row['frames_dropped']}; "
         f"audio windows: {row['audio_windows']}, dropped {row['audio_windows_dropped']}"
@@ -143,16 +159,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--sessions", type=int, default=4)
     parser.add_argument("--fps", type=float, default=2.0)
+    parser.add_argument("--workers", default="", help="Redis URL: measure the worker path")
     args = parser.parse_args()
+    worker = None
+    if args.workers:
+        os.environ.update(REDIS_URL=args.workers, DETECTION_EXECUTOR="celery")
+        worker = start_worker(args.workers)
 
     import django
 
     django.setup()
-    from detection.live.analyzers import shared_analyzers
+    from detection.live.analyzers import WorkerAnalyzers, shared_analyzers
     from detection.live.config import live_config
 
     config = live_config().with_overrides(frame_fps=args.fps, max_session_s=10 * args.seconds)
-    analyzers = shared_analyzers()
+    analyzers = WorkerAnalyzers() if worker is not None else shared_analyzers()
     started = time.perf_counter()
     analyzers.load()
     print(f"detectors loaded in {time.perf_counter() - started:.1f} s: {analyzers.names()}")
@@ -168,11 +189,41 @@ def main() -> None:
         f"{args.seconds:g} s of media per run"
     )
     frames, voice = load_frames(), load_voice()
-    for n in (1, args.sessions):
-        load = os.getloadavg()[0]
-        report(asyncio.run(run(n, args.seconds, config, frames, voice)))
-        # Other work on the machine inflates every figure: say how busy it was.
-        print(f"load average (1 min) before / after: {load:.1f} / {os.getloadavg()[0]:.1f}")
+    try:
+        for n in (1, args.sessions):
+            load = os.getloadavg()[0]
+            report(asyncio.run(run(n, args.seconds, config, frames, voice)))
+            # Other work on the machine inflates every figure: say how busy it was.
+            print(f"load average (1 min) before / after: {load:.1f} / {os.getloadavg()[0]:.1f}")
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+
+def start_worker(redis_url: str) -> Any:
+    """A Celery worker on the window queue, ready (models warm) when this returns."""
+    import subprocess
+    import tempfile
+
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    log = Path(tempfile.mkdtemp()) / "worker.log"
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "REDIS_URL": redis_url, "DETECTION_EXECUTOR": "celery"}
+    started = time.perf_counter()
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-P", "solo",
+         "-Q", "live", "-n", "bench@%h", "--without-gossip", "--without-mingle", "-l", "INFO"],
+        cwd=root, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    while "ready." not in log.read_text():
+        if worker.poll() is not None or time.perf_counter() - started > 300:
+            raise SystemExit("the worker did not start:\n" + log.read_text()[-3000:])
+        time.sleep(0.5)
+    print(f"worker ready (models warm) {time.perf_counter() - started:.1f} s after its start")
+    return worker
 
 
 if __name__ == "__main__":

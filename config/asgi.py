@@ -16,6 +16,7 @@ from accounts.ws_auth import TokenAuthMiddleware  # noqa: E402
 from config.ws_origin import BrowserOriginValidator  # noqa: E402
 from config.ws_routing import websocket_urlpatterns  # noqa: E402
 from detection.dispatch import recover_embedded_jobs  # noqa: E402
+from detection.services import detections_requeue_stale  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -28,4 +29,4 @@ application = ProtocolTypeRouter(
     }
 )
 
-recover_embedded_jobs()
+recover_embedded_jobs(detections_requeue_stale)

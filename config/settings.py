@@ -11,8 +11,9 @@ from pathlib import Path
 
 import dj_database_url
 
+from detection.ops.logging import logging_config
+
 from .env import env_bool, env_float, env_int, env_list, env_str
-from .logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AIDETECT_VAR_DIR", str(BASE_DIR / "var")))
@@ -47,7 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.middleware.TracingMiddleware",  # a no-op unless tracing is configured
+    "detection.ops.middleware.TracingMiddleware",  # a no-op unless tracing is configured
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,8 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Needs request.user (staff may read /metrics), so it sits after authentication.
-    "config.middleware.MetricsMiddleware",
-    "config.middleware.ServiceUnavailableMiddleware",
+    "detection.ops.middleware.MetricsMiddleware",
+    "detection.ops.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -154,7 +155,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"detection.tasks.run_detection": {"queue": "gpu"}}
+CELERY_TASK_ROUTES = {
+    "detection.tasks.run_detection": {"queue": "gpu"},
+    "detection.tasks.score_window": {"queue": "live"},
+}
 # A job whose worker died without a word (SIGKILL, lost node) is re-delivered after this
 # many seconds; it must exceed DETECTION_TASK_TIME_LIMIT or long jobs would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -232,13 +236,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # The API's JSON errors, with retry_after added to 429s (config/throttles.py).
-    "EXCEPTION_HANDLER": "config.throttles.exception_handler",
+    # The API's JSON errors, with retry_after added to 429s (detection/api/errors.py).
+    "EXCEPTION_HANDLER": "detection.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.throttles.AnonThrottle",
-        "config.throttles.UserRateThrottle",
-        "config.throttles.TokenRateThrottle",
-        "config.throttles.SubmitRateThrottle",
+        "detection.ops.throttles.AnonThrottle",
+        "detection.ops.throttles.UserRateThrottle",
+        "detection.ops.throttles.TokenRateThrottle",
+        "detection.ops.throttles.SubmitRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "120/min"),
@@ -286,10 +290,20 @@ DETECTION_READY_CHECK_TIMEOUT = env_float("DETECTION_READY_CHECK_TIMEOUT", 2.0)
 # Audio/video longer than this is refused at upload (0: no limit beyond the detectors' own).
 DETECTION_MAX_MEDIA_SECONDS = env_int("DETECTION_MAX_MEDIA_SECONDS", 600)
 
-# Text streams (ws/text/stream/) run the detector in the web process: open streams per
-# account and in all, per server process (live checks have LIVE_MAX_SESSIONS_*).
+# Text streams (ws/text/stream/): open streams per account and in all, per server process
+# (live checks have LIVE_MAX_SESSIONS_*).
 TEXT_STREAM_MAX_PER_USER = env_int("TEXT_STREAM_MAX_PER_USER", 2)
 TEXT_STREAM_MAX_TOTAL = env_int("TEXT_STREAM_MAX_TOTAL", 16)
+
+# Live frames, voice windows and text-stream windows: with the Celery executor they go to
+# the workers over their own queue (``celery -Q live``), each with an expiry; one not
+# scored in time is dropped and counted (a stale window is worth nothing), never queued
+# without bound. With the thread executor (embedded) they run on threads in this process.
+DETECTION_WINDOW_QUEUE = env_str("DETECTION_WINDOW_QUEUE", "live")
+DETECTION_LIVE_WINDOW_EXPIRY_S = env_float("DETECTION_LIVE_WINDOW_EXPIRY_S", 3.0)
+DETECTION_STREAM_WINDOW_EXPIRY_S = env_float("DETECTION_STREAM_WINDOW_EXPIRY_S", 30.0)
+# Embedded mode: threads scoring text-stream windows (the models use every core already).
+DETECTION_TEXT_STREAM_THREADS = env_int("DETECTION_TEXT_STREAM_THREADS", 1)
 
 # --- Throughput: result cache, dynamic batching, model memory ---------------------------
 DETECTION_RESULT_CACHE = env_str("DETECTION_RESULT_CACHE", "owner")  # owner | global | off
@@ -309,7 +323,7 @@ DETECTION_CIRCUIT_RESET_S = env_int("DETECTION_CIRCUIT_RESET_S", 60)
 METRICS_PATH = "/metrics"
 METRICS_TOKEN = env_list("METRICS_TOKEN")  # bearer tokens a Prometheus scraper may present
 METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS")  # e.g. "10.0.0.0/8"
-DETECTION_METRICS_QUEUES = ["gpu", "default"]  # Celery queues whose depth is exported
+DETECTION_METRICS_QUEUES = ["gpu", "live", "default"]  # Celery queues whose depth is exported
 DETECTION_WORKER_METRICS_PORT = env_int("DETECTION_WORKER_METRICS_PORT", 0)
 DETECTION_WORKER_METRICS_ADDR = env_str("DETECTION_WORKER_METRICS_ADDR", "0.0.0.0")  # noqa: S104
 # Django refuses request bodies past this before our own checks run; keep it above the limit.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from uuid import UUID
 
@@ -19,6 +20,14 @@ from django.db import close_old_connections, transaction
 
 logger = logging.getLogger(__name__)
 _executor: ThreadPoolExecutor | None = None
+RUN_TASK = "detection.tasks.run_detection"
+# The sweep of jobs lost by a worker (services.detections_requeue_stale, registered there).
+_sweep: Callable[..., int] | None = None
+
+
+def set_sweep(sweep: Callable[..., int]) -> None:
+    global _sweep
+    _sweep = sweep
 
 
 class QueueUnavailable(Exception):
@@ -41,7 +50,7 @@ def _send(detection_id: UUID) -> None:
     elif mode == "thread":
         _thread_pool().submit(_run_in_thread, detection_id)
     else:
-        from .services import detection_run
+        from .jobs import detection_run
 
         detection_run(detection_id=detection_id)
 
@@ -50,10 +59,12 @@ def _send_to_celery(detection_id: UUID) -> None:
     from kombu.exceptions import OperationalError as BrokerError
     from redis.exceptions import RedisError
 
-    from .tasks import run_detection
+    from config.celery import task_named
 
     try:
-        run_detection.apply_async(args=(str(detection_id),))
+        # Looked up by name in the app's registry: the tasks import the job runner, and
+        # this module must not import them back (tasks -> jobs, never -> dispatch).
+        task_named(RUN_TASK).apply_async(args=(str(detection_id),))
     except (BrokerError, RedisError, OSError) as exc:
         # The row is committed but no message exists: left alone it would wait forever, and
         # a client that retries on the 503 would make a second one. Remove it instead.
@@ -72,11 +83,11 @@ def _thread_pool() -> ThreadPoolExecutor:
     global _executor
     if _executor is None:
         from . import leases
-        from .services import detections_requeue_stale
 
         _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detection")
         # The embedded worker's own timer: jobs whose lease lapsed come back by themselves.
-        leases.start_sweeper(detections_requeue_stale)
+        if _sweep is not None:
+            leases.start_sweeper(_sweep)
     return _executor
 
 
@@ -86,7 +97,7 @@ def _run_in_thread(
     """One job on the embedded worker thread, retried as a Celery task would be
     (``retries``): nothing it raises may leave the job ``running`` for ever."""
     from . import leases, retries
-    from .services import detection_after_crash, detection_run
+    from .jobs import detection_after_crash, detection_run
 
     holder = leases.new_holder()
     close_old_connections()
@@ -119,7 +130,7 @@ def _later(delay_s: float, detection_id: UUID, resume_holder: str | None, tries:
     timer.start()
 
 
-def recover_embedded_jobs() -> None:
+def recover_embedded_jobs(sweep: Callable[..., int]) -> None:
     """In embedded mode the worker thread dies with the server, so a restart re-queues the
     jobs it left behind (DETECTION_RECOVER_ON_START, set by .ci/serve). Called once by the
     ASGI entry point. The worker thread's pool also starts a sweep on a timer of its own
@@ -127,7 +138,7 @@ def recover_embedded_jobs() -> None:
     workers run the sweep themselves (``tasks``)."""
     if executor_mode() != "thread":
         return
-    from .services import detections_requeue_stale
+    set_sweep(sweep)
 
     if getattr(settings, "DETECTION_RECOVER_ON_START", False):
 
@@ -135,7 +146,7 @@ def recover_embedded_jobs() -> None:
             close_old_connections()
             try:
                 # Nothing runs yet in this process: every queued job is waiting for nobody.
-                count = detections_requeue_stale(queued_older_than_s=0)
+                count = sweep(queued_older_than_s=0)
                 if count:
                     logger.info("re-queued %d detection(s) left by the previous run", count)
             except Exception:

@@ -23,8 +23,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from detection import circuit
 from detection.engine import registry
+from detection.execution import circuit
 
 
 @never_cache
@@ -112,6 +112,6 @@ def ready(request: HttpRequest) -> JsonResponse:
 
 
 def may_see_details(request: HttpRequest) -> bool:
-    from config.middleware import metrics_allowed
+    from detection.ops.middleware import metrics_allowed
 
     return metrics_allowed(request)

@@ -2,7 +2,7 @@
 
 Every process that sets ``PROMETHEUS_MULTIPROC_DIR`` writes its samples there
 (prometheus_client's multiprocess mode, needed for Celery's prefork children); the web's
-/metrics (config.middleware) collects all the processes that share the folder, and a
+/metrics (detection.ops.middleware) collects all the processes that share the folder, and a
 worker started with ``DETECTION_WORKER_METRICS_PORT`` serves its own folder over HTTP for
 setups where workers run on other machines (see docker/README.md).
 
@@ -15,8 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from prometheus_client import (
@@ -82,16 +81,12 @@ LIVE_SESSIONS = Gauge(
     "Live camera/microphone checks in progress",
     multiprocess_mode="livesum",
 )
-
-
-@contextmanager
-def live_session() -> Iterator[None]:
-    """Count a live session while the block runs (the live consumer wraps its call in it)."""
-    LIVE_SESSIONS.inc()
-    try:
-        yield
-    finally:
-        LIVE_SESSIONS.dec()
+WINDOWS = Counter(
+    "aidetect_windows",
+    "Stream windows (text, live frames and voice) by outcome: scored, dropped (stale on the "
+    "way or in the queue), expired (stale when a worker took it), rejected, failed",
+    ["kind", "outcome"],
+)
 
 
 def observe_error(exc: BaseException | str, where: str) -> None:
@@ -130,13 +125,26 @@ def install_engine_hooks() -> None:
         _hooks_installed = True
 
 
+# More scrape-time gauges, registered by the modules that own the state (the circuit
+# breaker registers its own: this module must not import the execution path, which
+# imports it).
+STATE_SOURCES: list[Callable[[], Iterator[GaugeMetricFamily]]] = []
+
+
+def add_state_source(source: Callable[[], Iterator[GaugeMetricFamily]]) -> None:
+    if source not in STATE_SOURCES:
+        STATE_SOURCES.append(source)
+
+
 class StateCollector(Collector):
-    """Queue depth (Redis lists), jobs waiting/running (database) and open circuits."""
+    """Queue depth (Redis lists), jobs waiting/running (database) and the registered
+    sources (open circuits)."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         yield from _safe(self._queue_depth)
         yield from _safe(self._jobs)
-        yield from _safe(self._circuits)
+        for source in list(STATE_SOURCES):
+            yield from _safe(source)
 
     @staticmethod
     def _queue_depth() -> Iterator[GaugeMetricFamily]:
@@ -173,19 +181,6 @@ class StateCollector(Collector):
         )
         for status in (Status.QUEUED, Status.RUNNING):
             family.add_metric([status], float(counts.get(status, 0)))
-        yield family
-
-    @staticmethod
-    def _circuits() -> Iterator[GaugeMetricFamily]:
-        from detection import circuit
-
-        family = GaugeMetricFamily(
-            "aidetect_circuit_open",
-            "1 while a detector's circuit breaker is open",
-            labels=["detector"],
-        )
-        for name, state in circuit.states().items():
-            family.add_metric([name], 1.0 if state["open"] else 0.0)
         yield family
 
 

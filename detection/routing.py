@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .consumers import DetectionConsumer
-from .live.consumers import LiveConsumer
+from .consumers.detections import DetectionConsumer
+from .consumers.live import LiveConsumer
+from .consumers.text_stream import TextStreamConsumer
 from .posts.consumers import PostConsumer
-from .text_stream import TextStreamConsumer
 
 websocket_urlpatterns = [
     path("ws/detections/<str:detection_id>/", DetectionConsumer.as_asgi()),

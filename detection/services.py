@@ -1,34 +1,26 @@
-"""Writes: create, run, fail and delete detections."""
+"""Writes: create, delete and re-queue detections (running them is :mod:`.jobs`)."""
 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import timedelta
-from pathlib import Path
 from typing import IO, Any
-from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from config import tracing
-from config.logging import log_context
+from detection.ops import tracing
+from detection.ops.logging import log_context
 
-from . import batching, circuit, dispatch, leases, metrics, outcome, retries
-from . import cache as result_cache
+from . import dispatch, leases, metrics
 from .models import Detection, Source, Status
-from .publish import publish
 from .validation import InputError, ValidatedInput
 
 logger = logging.getLogger(__name__)
-
-# Progress messages are throttled so a long video does not flood the channel layer.
-PROGRESS_MIN_INTERVAL_S = 0.5
 
 
 @transaction.atomic
@@ -85,244 +77,6 @@ def _check_duration(validated: ValidatedInput) -> None:
         )
 
 
-def _claim(detection_id: UUID, holder: str, resume_holder: str | None) -> Detection | None:
-    """Mark the job running under ``holder``'s lease; None if there is nothing to do.
-
-    A queued job, or a running one whose lease lapsed (its worker was lost), starts a new
-    attempt. A running job whose holder is ``resume_holder`` (this task's own previous
-    execution, stopped by a database or broker error) carries on without counting one. A
-    running job whose holder is alive is someone else's: this delivery is a duplicate.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        detection = Detection.objects.select_for_update().filter(pk=detection_id).first()
-        if detection is None:
-            logger.info("detection %s no longer exists; skipping", detection_id)
-            return None
-        if detection.is_finished:
-            # A re-delivered message for a finished job: doing it again would duplicate work.
-            return None
-        new_attempt = True
-        if detection.status == Status.RUNNING:
-            if resume_holder and detection.lease_holder == resume_holder:
-                new_attempt = False
-            elif not leases.lease_lapsed(detection.lease_holder, detection.lease_expires_at, now):
-                logger.info("detection is running elsewhere (%s); skipping", detection.lease_holder)
-                return None
-        if new_attempt and detection.attempts >= settings.DETECTION_TASK_MAX_RETRIES + 1:
-            _fail(detection, "the job was interrupted too many times (worker lost)")
-            return None
-        detection.status = Status.RUNNING
-        if new_attempt:
-            detection.attempts += 1
-            detection.started_at = now
-            detection.progress = 0.0
-        detection.lease_holder = holder
-        detection.lease_expires_at = leases.expiry(now)
-        detection.save(
-            update_fields=[
-                "status", "attempts", "started_at", "progress", "lease_holder", "lease_expires_at"
-            ]
-        )  # fmt: skip
-    publish(detection)
-    return detection
-
-
-def _fail(detection: Detection, message: str) -> None:
-    detection.status = Status.FAILED
-    detection.error_message = message[:2000]
-    detection.finished_at = timezone.now()
-    detection.lease_holder, detection.lease_expires_at = "", None
-    detection.save(
-        update_fields=["status", "error_message", "finished_at", "lease_holder", "lease_expires_at"]
-    )
-    logger.warning("detection failed: %s", message, extra={"event": "detection.failed"})
-    metrics.DETECTIONS.labels(modality=detection.modality, verdict="none", status="failed").inc()
-    publish(detection)
-
-
-def detection_fail(*, detection_id: UUID, message: str) -> None:
-    detection = Detection.objects.filter(pk=detection_id).first()
-    if detection is not None and not detection.is_finished:
-        _fail(detection, message)
-
-
-def detection_after_crash(*, detection_id: UUID, exc: BaseException) -> float | None:
-    """A detector raised unexpectedly. While the job has attempts left it goes back to
-    ``queued`` and this returns the back-off before the retry; then it fails with the
-    reason and this returns None."""
-    try:
-        detection = Detection.objects.filter(pk=detection_id).first()
-        if detection is None or detection.is_finished:
-            return None
-        if detection.attempts >= settings.DETECTION_TASK_MAX_RETRIES + 1:
-            _fail(detection, retries.failure_message(detection.modality, exc))
-            return None
-        Detection.objects.filter(pk=detection_id, status=Status.RUNNING).update(
-            status=Status.QUEUED, lease_holder="", lease_expires_at=None
-        )
-        return retries.crash_backoff_s(detection.attempts)
-    except DatabaseError:
-        # Retry anyway: the next claim sees the lapsed lease or the queued row.
-        logger.warning("could not put detection %s back in the queue", detection_id)
-        return retries.crash_backoff_s(1)
-
-
-def _progress_reporter(detection: Detection) -> Any:
-    last = [0.0]
-
-    def report(fraction: float, message: str) -> None:
-        now = time.monotonic()
-        if now - last[0] < PROGRESS_MIN_INTERVAL_S and fraction < 1.0:
-            return
-        last[0] = now
-        fraction = min(max(float(fraction), 0.0), 1.0)
-        try:
-            Detection.objects.filter(pk=detection.pk).update(progress=fraction)
-        except DatabaseError:
-            # Progress is best effort: a database hiccup must not be blamed on the detector.
-            logger.warning("progress not saved (database unavailable)")
-            return
-        publish(
-            detection,
-            {
-                "type": "detection.progress",
-                "id": str(detection.id),
-                "progress": fraction,
-                "message": message,
-            },
-        )
-
-    return report
-
-
-def detection_run(
-    *, detection_id: UUID, holder: str | None = None, resume_holder: str | None = None
-) -> Detection | None:
-    """Run the engine on a job and store the outcome. Errors a user caused end the job
-    `failed` with the reason; unexpected errors propagate so the caller can retry
-    (``retries``). ``holder`` names this execution's lease; ``resume_holder`` the
-    execution it continues after an infrastructure error (not a new attempt)."""
-    metrics.install_engine_hooks()
-    holder = holder or leases.new_holder()
-    # The lease is held from before the claim: the sweep must never see a claim of this
-    # process that this process does not (yet) vouch for.
-    with (
-        log_context(detection_id=str(detection_id)),
-        batching.job_in_flight(),
-        tracing.span("detection.run", **{"detection.id": str(detection_id)}),
-        leases.held(detection_id, holder),
-    ):
-        detection = _claim(detection_id, holder, resume_holder)
-        if detection is None:
-            return None
-        return _run(detection)
-
-
-def _run(detection: Detection) -> Detection | None:
-    from detection.engine import registry
-    from detection.engine.errors import EngineError, InputRejected
-
-    if outcome.unpark(detection):
-        # An earlier execution computed the result but could not store it.
-        return _finish(detection)
-    try:
-        detector = registry.default_spec(detection.modality).name
-        cache_key = result_cache.result_key(detector, detection.options)
-    except EngineError as exc:
-        metrics.observe_error(exc, "worker")
-        _fail(detection, str(exc))
-        return detection
-    cached = result_cache.find(detection, cache_key)
-    metrics.RESULT_CACHE.labels(result="hit" if cached else "miss").inc()
-    if cached is not None:
-        result_cache.copy_into(detection, cached)
-        return _finish(detection)
-    try:
-        circuit.check(detector)
-    except circuit.CircuitOpen as exc:
-        metrics.observe_error("CircuitOpen", "worker")
-        _fail(detection, str(exc))
-        return detection
-    content: str | Path
-    content = (
-        detection.input_text if detection.modality == "text" else Path(detection.input_file.path)
-    )
-    started = time.perf_counter()
-    try:
-        result = batching.run(
-            detector,
-            content,
-            options=detection.options or None,
-            progress=_progress_reporter(detection),
-            timeout_s=settings.DETECTION_TASK_SOFT_TIME_LIMIT,
-        )
-    except InputRejected as exc:
-        metrics.observe_error(exc, "worker")
-        _fail(detection, str(exc))
-        return detection
-    except EngineError as exc:
-        # A model that cannot load fails every job alike: it counts against the detector.
-        metrics.observe_error(exc, "worker")
-        circuit.record_failure(detector, str(exc))
-        _fail(detection, str(exc))
-        return detection
-    except TimeoutError:
-        metrics.observe_error("Timeout", "worker")
-        circuit.record_failure(detector, "timed out")
-        _fail(detection, f"analysis took longer than {settings.DETECTION_TASK_SOFT_TIME_LIMIT} s")
-        return detection
-    except Exception as exc:
-        metrics.observe_error(exc, "worker")
-        circuit.record_failure(detector, f"{type(exc).__name__}: {exc}")
-        raise
-    circuit.record_success(detector)
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    payload = result.to_dict()
-    metrics.observe_result(result.detector, elapsed_ms / 1000, payload["members"])
-    detection.verdict = result.verdict
-    detection.probability_ai = result.probability_ai
-    detection.detector = result.detector
-    detection.results = {
-        "raw_score": result.raw_score,
-        "threshold": result.threshold,
-        "members": payload["members"],
-        "cache_key": cache_key,
-    }
-    detection.evidence = result.evidence
-    detection.models_used = payload["models"]
-    detection.warnings = result.warnings
-    detection.timings = {
-        "engine_ms": round(elapsed_ms, 1),
-        "detector_ms": result.elapsed_ms,
-        "cache_hit": False,
-    }
-    return _finish(detection)
-
-
-def _finish(detection: Detection) -> Detection:
-    detection.status = Status.COMPLETED
-    detection.progress = 1.0
-    detection.error_message = ""
-    detection.finished_at = timezone.now()
-    detection.lease_holder, detection.lease_expires_at = "", None
-    outcome.save_keeping_result(detection)
-    logger.info(
-        "detection completed",
-        extra={
-            "event": "detection.completed",
-            "verdict": detection.verdict,
-            "attempt": detection.attempts,
-            "cache_hit": bool(detection.timings.get("cache_hit")),
-        },
-    )
-    metrics.DETECTIONS.labels(
-        modality=detection.modality, verdict=detection.verdict or "none", status="completed"
-    ).inc()
-    publish(detection)
-    return detection
-
-
 @transaction.atomic
 def detection_delete(*, detection: Detection) -> None:
     stored = detection.input_file.name if detection.input_file else ""
@@ -364,3 +118,8 @@ def detections_requeue_stale(*, queued_older_than_s: float | None = None) -> int
             dispatch.enqueue(detection_id)
         count += 1
     return count
+
+
+# The embedded worker thread's sweep (dispatch cannot import this module: it would close
+# the cycle services -> dispatch -> services).
+dispatch.set_sweep(detections_requeue_stale)

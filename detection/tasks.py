@@ -19,16 +19,12 @@ from celery import shared_task, signals
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from config import tracing
-from config.logging import detection_id_var
+from detection.ops import tracing
+from detection.ops.logging import detection_id_var
 
 from . import leases, metrics, retries
-from .services import (
-    detection_after_crash,
-    detection_fail,
-    detection_run,
-    detections_requeue_stale,
-)
+from .jobs import detection_after_crash, detection_fail, detection_run
+from .services import detections_requeue_stale
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +71,32 @@ def run_detection(  # type: ignore[no-untyped-def]
         ) from exc
 
 
+@shared_task(
+    name="detection.tasks.score_window",
+    ignore_result=True,
+    # A window is worth nothing late: never redelivered, never retried (acks early).
+    acks_late=False,
+    reject_on_worker_lost=False,
+)
+def score_window(kind: str, payload: str, reply_to: str, request: str, deadline: float) -> None:
+    """One text-stream window, camera frame or voice window; the reply goes back through
+    the channel layer to the web process that asked (``execution.remote``)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    from .execution.windows import score_payload
+
+    reply = score_payload(kind, payload, deadline_wall=deadline)
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.send)(reply_to, {"type": "window.result", "request": request, **reply})
+    except Exception:
+        # The web process went away (or its inbox is full): the window is simply lost.
+        logger.warning("window reply to %s not delivered", reply_to, exc_info=True)
+
+
 # --- Worker process hooks: log context, metrics exporter ---------------------------------
 
 
@@ -115,6 +137,20 @@ def _sweep_in_worker(sender: Any = None, **_: Any) -> None:
     pool = type(getattr(sender, "pool", None)).__module__
     if not pool.endswith("prefork"):
         leases.start_sweeper(detections_requeue_stale)
+
+
+@signals.worker_ready.connect
+def _warm_up_window_models(sender: Any = None, **_: Any) -> None:
+    """A worker that consumes the window queue loads the live and text models now, so the
+    first frame of the first session is not the one that waits for them."""
+    try:
+        queues = {q.name for q in sender.task_consumer.queues}
+    except AttributeError:
+        return
+    if settings.DETECTION_WINDOW_QUEUE in queues:
+        from .execution.warmup import warm_up_windows
+
+        warm_up_windows()
 
 
 @signals.worker_process_shutdown.connect

@@ -24,12 +24,12 @@ from detection.api.serializers import DetectionSerializer
 from detection.engine import registry
 from detection.models import Detection
 from detection.presentation.accuracy import accuracy_sections
+from detection.selectors import detections_history, detections_owned
 from detection.services import detection_delete
 from detection.validation import TEXT_LENGTH_RULE
 
 from .forms import HistoryFilterForm
 from .media import INLINE_PREFIXES, media_response
-from .selectors import detections_history, detections_owned
 
 HISTORY_PAGE_SIZE = 20
 # What the file picker offers for each modality the server can check (the server still

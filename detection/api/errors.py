@@ -34,6 +34,24 @@ def _too_big_message() -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The API's JSON errors, plus ``retry_after`` (seconds) on a 429.
+
+    DRF already sets the Retry-After header from the throttle's wait; the body repeats
+    it so clients that only read JSON can back off too.
+    """
+    response = _json_error(exc, context)
+    wait = getattr(exc, "wait", None)
+    if response is not None and isinstance(exc, exceptions.Throttled) and wait is not None:
+        retry_after = max(int(wait + 0.999), 1)
+        response["Retry-After"] = str(retry_after)
+        if isinstance(response.data, dict) and isinstance(response.data.get("error"), dict):
+            response.data["error"]["retry_after"] = retry_after
+            reason = getattr(exc, "reason", "Too many requests")
+            response.data["error"]["message"] = f"{reason}; retry after {retry_after} s."
+    return response
+
+
+def _json_error(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, InputError):
         return Response({"error": {"code": exc.code, "message": exc.message}}, status=exc.status)
     if isinstance(exc, RequestDataTooBig):

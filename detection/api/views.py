@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from detection.models import Detection, Modality, Source, Verdict
+from detection.selectors import detections_listed, detections_owned
 from detection.services import detection_create, detection_delete
 from detection.validation import InputError, ValidatedInput, validate_text, validate_upload
 
@@ -71,25 +72,26 @@ class DetectionViewSet(
 
     def get_queryset(self) -> QuerySet[Detection]:
         # Ownership is the queryset: another user's detection is simply not found (404).
-        return Detection.objects.filter(owner=self.request.user)  # type: ignore[misc]
+        return detections_owned(self.request.user)
 
-    def filter_queryset(self, queryset: QuerySet[Detection]) -> QuerySet[Detection]:
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         params = self.request.query_params
         for name, choices in (("modality", Modality.values), ("verdict", Verdict.values)):
             value = params.get(name)
-            if value:
-                if value not in choices:
-                    raise InputError(f"'{name}' must be one of {', '.join(choices)}")
-                queryset = queryset.filter(**{name: value})
-        if params.get("status"):
-            queryset = queryset.filter(status=params["status"])
-        if params.get("created_after"):
-            after = _parse_when(params["created_after"], "created_after")
-            queryset = queryset.filter(created_at__gte=after)
-        if params.get("created_before"):
-            before = _parse_when(params["created_before"], "created_before", end_of_day=True)
-            queryset = queryset.filter(created_at__lte=before)
-        return queryset
+            if value and value not in choices:
+                raise InputError(f"'{name}' must be one of {', '.join(choices)}")
+        after, before = params.get("created_after"), params.get("created_before")
+        return detections_listed(
+            self.request.user,
+            modality=params.get("modality", ""),
+            verdict=params.get("verdict", ""),
+            status=params.get("status", ""),
+            created_after=_parse_when(after, "created_after") if after else None,
+            created_before=(
+                _parse_when(before, "created_before", end_of_day=True) if before else None
+            ),
+            queryset=queryset,
+        )
 
     @extend_schema(parameters=FILTER_PARAMETERS)
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

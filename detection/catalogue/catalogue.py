@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from detection.cache import result_key
 from detection.engine import registry
+from detection.execution.cache import result_key
 from detection.models import Detection, Status
 
 from .holdout import figures

@@ -16,3 +16,8 @@ class InputRejected(EngineError):
 
 class ModelUnavailable(EngineError):
     """A model's code or weights are missing; the message names what to install or where."""
+
+
+class NothingToScore(InputRejected):
+    """The window holds nothing the detector judges (no speech in a voice window): it is
+    shown with the reason and counts for nothing, rather than getting a made-up score."""

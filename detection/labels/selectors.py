@@ -1,16 +1,17 @@
 """Reads for the field-accuracy page: labelled detections grouped per detector version.
 
-A row's version is the result-cache key it was computed under (``detection.cache``: a digest
-of the detector's code, calibration and spec, and the job's options); the group whose key
-matches the running code is marked current. Posts are grouped under their fusion rule."""
+A row's version is the result-cache key it was computed under
+(``detection.execution.cache``: a digest of the detector's code, calibration and spec, and
+the job's options); the group whose key matches the running code is marked current.
+Posts are grouped under their fusion rule."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
-from detection.cache import result_key
 from detection.engine import registry
+from detection.execution.cache import result_key
 
 from .accuracy import Labelled, summary
 from .models import HumanLabel

@@ -1,9 +1,15 @@
-"""The detectors a live session runs, loaded once per process on a thread.
+"""The detectors a live session runs.
 
-Each modality has one analyzer built by a factory (see :mod:`.video_analyzer` and
-:mod:`.audio_analyzer`). A factory that raises ``ModelUnavailable`` (or cannot import its
-detector at all) leaves the modality "not available" with the reason, and the session
-goes on with what is there.
+Embedded: :class:`LiveAnalyzers` holds each modality's analyzer, built by a factory (see
+:mod:`.video_analyzer` and :mod:`.audio_analyzer`) and loaded once per process on a
+thread. A factory that raises ``ModelUnavailable`` (or cannot import its detector at all)
+leaves the modality "not available" with the reason, and the session goes on with what is
+there. Workers of the window queue hold the same set.
+
+With the Celery executor the web process holds :class:`WorkerAnalyzers` instead: the same
+interface, but each frame or voice window is sent to a worker (``execution.remote``) and
+availability comes from the detectors' torch-free probes. The session cannot tell them
+apart.
 """
 
 from __future__ import annotations
@@ -54,6 +60,9 @@ class LiveAnalyzers:
     def loaded(self) -> bool:
         return self._loaded
 
+    async def prepare(self) -> None:
+        """Called on the event loop before ``load`` (nothing to do in this process)."""
+
     def load(self) -> None:
         """Build every analyzer (slow: loads models). Call from a thread, never the loop."""
         from detection.engine.errors import EngineError
@@ -96,6 +105,76 @@ class LiveAnalyzers:
         return analyzer.analyse_window(item.samples)
 
 
+# The engine detector behind each modality's analyzer (their probes say if it is there).
+DETECTORS: dict[LiveModality, str] = {"video": "video.live_frame", "audio": "audio.live_window"}
+
+
+class WorkerAnalyzers(LiveAnalyzers):
+    """Frames and voice windows scored on the workers; nothing is loaded here."""
+
+    def __init__(self) -> None:
+        super().__init__(factories={})
+        self._models: list[dict[str, str]] = []
+        self._names: dict[str, str] = {}
+
+    async def prepare(self) -> None:
+        from detection.execution import remote
+
+        await remote.inbox().open()  # replies come back to this event loop
+
+    def load(self) -> None:
+        """Which modalities the workers can analyse, from the detectors' probes (cheap,
+        torch-free); the workers load the models themselves (warm from their start)."""
+        from detection.engine import registry
+
+        with self._lock:
+            specs = registry.all_specs()
+            for modality, name in DETECTORS.items():
+                if name not in specs:
+                    self._reasons[modality] = f"not available: {name} is not installed"
+                    continue
+                reason = registry.probe(specs[name])
+                if reason is not None:
+                    self._reasons[modality] = f"not available: {reason}"
+            self._loaded = True
+
+    def unavailable(self) -> dict[LiveModality, str]:
+        return dict(self._reasons)
+
+    def names(self) -> dict[str, str]:
+        return dict(self._names)
+
+    def models(self) -> list[dict[str, str]]:
+        return list(self._models)
+
+    def analyse(self, modality: LiveModality, item: FrameItem | AudioItem) -> WindowScore:
+        from django.conf import settings
+
+        from detection.execution import remote
+
+        from .codec import encode_audio, encode_bytes, encode_jpeg
+
+        if isinstance(item, FrameItem):
+            jpeg = item.jpeg
+            if jpeg is None:
+                jpeg = encode_jpeg(item.decode())  # a WebRTC frame: decoded here, sent as JPEG
+            payload = encode_bytes(jpeg)
+        else:
+            payload = encode_audio(item.samples)
+        reply = remote.score_blocking(
+            modality, payload, expires_s=settings.DETECTION_LIVE_WINDOW_EXPIRY_S
+        )
+        score = dict(reply["score"])
+        # The worker's own time for the window: the rest of the wait was the queue's.
+        score["details"] = {**score.get("details", {}), "worker_ms": reply.get("compute_ms")}
+        with self._lock:
+            for model in score.pop("models", []):
+                if model not in self._models:
+                    self._models.append(model)
+            self._names[modality] = str(score.get("detector", ""))
+        return WindowScore(**score)
+
+
 _shared: LiveAnalyzers | None = None
 _shared_lock = threading.Lock()
 
@@ -107,6 +186,17 @@ def shared_analyzers() -> LiveAnalyzers:
         if _shared is None:
             _shared = LiveAnalyzers()
         return _shared
+
+
+def session_analyzers() -> LiveAnalyzers:
+    """What a live session of the web process uses: the workers with the Celery executor
+    (a fresh set per session: it collects the models its windows' replies name), the
+    process-wide local set otherwise (and whatever a test swapped in)."""
+    from detection.execution import remote
+
+    if _shared is None and remote.workers_score_windows():
+        return WorkerAnalyzers()
+    return shared_analyzers()
 
 
 def set_shared_analyzers(analyzers: LiveAnalyzers | None) -> None:

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .analyzers import LiveAnalyzers, shared_analyzers
+from detection import metrics
+
+from .analyzers import LiveAnalyzers, session_analyzers
 from .config import LiveConfig
 from .records import LIVE_MODALITIES, LiveModality
 from .scheduler import AnalysisScheduler
@@ -24,7 +26,7 @@ class LimitReached(Exception):
 
 
 class SessionManager:
-    def __init__(self, analyzers_factory: Callable[[], LiveAnalyzers] = shared_analyzers) -> None:
+    def __init__(self, analyzers_factory: Callable[[], LiveAnalyzers] = session_analyzers) -> None:
         self._sessions: dict[Any, LiveSession] = {}
         self._timers: dict[Any, asyncio.TimerHandle] = {}
         self._analyzers_factory = analyzers_factory
@@ -83,6 +85,7 @@ class SessionManager:
         """Check the limits, load the detectors (on a thread) and start a session."""
         self.check_limits(owner_id, config)
         analyzers = self._analyzers_factory()
+        await analyzers.prepare()
         if not analyzers.loaded:
             await asyncio.to_thread(analyzers.load)
         # Check again: another tab of the same user may have started while models loaded.
@@ -97,6 +100,7 @@ class SessionManager:
             transport=transport,
         )
         self._sessions[session.id] = session
+        metrics.LIVE_SESSIONS.inc()
         session.start()
         if on_time_limit is not None:
             loop = asyncio.get_running_loop()
@@ -113,7 +117,8 @@ class SessionManager:
         try:
             await session.stop(reason)
         finally:
-            self._sessions.pop(session.id, None)
+            if self._sessions.pop(session.id, None) is not None:
+                metrics.LIVE_SESSIONS.dec()
 
 
 _manager = SessionManager()

@@ -37,6 +37,7 @@ class FrameItem:
     received_at: float  # time.monotonic() when it reached the server
     decode: Callable[[], np.ndarray]  # -> (H, W, 3) uint8 RGB
     nbytes: int = 0
+    jpeg: bytes | None = None  # the frame as the browser sent it (fallback socket), if so
 
 
 @dataclass

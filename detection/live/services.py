@@ -8,9 +8,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from detection.models import Detection, Source, Status
+from detection.result_store import detection_result_store
 
 from .records import LIVE_MODALITIES
 from .session import LiveSession
@@ -77,10 +77,10 @@ def live_detection_store(
     }
     warnings = list(summary.warnings)
     warnings += [f"{m}: {why}" for m, why in availability.items() if why != "analysed"]
-    detection = Detection.objects.create(
+    detection = Detection(
         owner=get_user_model().objects.get(pk=session.owner_id),
         modality=summary.modality,
-        status=Status.COMPLETED,
+        status=Status.RUNNING,
         source=Source.LIVE,
         sha256=summary.sha256,
         size_bytes=session.stats.bytes_received,
@@ -101,11 +101,9 @@ def live_detection_store(
         results={"raw_score": None, "threshold": None, "members": _members(summary, session)},
         evidence=evidence,
         models_used=models,
-        timings=_timings(session),
         warnings=warnings,
-        progress=1.0,
         client_address=client_address,
         started_at=started,
-        finished_at=timezone.now(),
     )
-    return detection
+    # The summary is already in the row's fields; the store completes, saves and announces it.
+    return detection_result_store(detection=detection, timings=_timings(session))

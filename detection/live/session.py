@@ -53,6 +53,9 @@ class SessionStats:
     audio_windows: int = 0
     audio_windows_dropped: int = 0
     bytes_received: int = 0
+    # Taken for analysis but not scored in time by a worker (stale on the window queue).
+    frames_stale: int = 0
+    audio_windows_stale: int = 0
     failures: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -65,6 +68,8 @@ class SessionStats:
             "audio_windows": self.audio_windows,
             "audio_windows_dropped": self.audio_windows_dropped,
             "bytes_received": self.bytes_received,
+            "frames_stale": self.frames_stale,
+            "audio_windows_stale": self.audio_windows_stale,
         }
 
 
@@ -176,7 +181,12 @@ class LiveSession:
     # --- media in (event loop; cheap) ----------------------------------------------------
 
     def submit_frame(
-        self, decode: Callable[[], np.ndarray], *, media_t: float | None = None, nbytes: int = 0
+        self,
+        decode: Callable[[], np.ndarray],
+        *,
+        media_t: float | None = None,
+        nbytes: int = 0,
+        jpeg: bytes | None = None,
     ) -> bool:
         """Offer one camera frame. ``media_t`` is its media timestamp in seconds (RTP time);
         without one the arrival time is used. Returns whether it was queued for analysis."""
@@ -195,7 +205,7 @@ class LiveSession:
         if not self._sampler.offer(t):
             return False
         self.stats.frames_sampled += 1
-        item = FrameItem(self._frame_index, t, now, decode, nbytes)
+        item = FrameItem(self._frame_index, t, now, decode, nbytes, jpeg)
         self._frame_index += 1
         self._frames.put(item)
         self.stats.frames_dropped = self._frames.dropped
@@ -285,6 +295,15 @@ class LiveSession:
 
     async def _failed(self, modality: LiveModality, exc: Exception) -> None:
         from detection.engine.errors import InputRejected
+        from detection.execution.errors import WindowDropped
+
+        if isinstance(exc, WindowDropped):
+            # Not scored in time (workers busy): the window is dropped, not a failure.
+            if modality == "video":
+                self.stats.frames_stale += 1
+            else:
+                self.stats.audio_windows_stale += 1
+            return
 
         if isinstance(exc, InputRejected) and modality == "video":
             # One unreadable frame (a corrupt JPEG on the fallback path) is skipped.

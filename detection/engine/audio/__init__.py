@@ -49,4 +49,11 @@ SPECS: list[DetectorSpec] = [
         description="logistic head on Whisper-base encoder + MFCC/LFCC/contrast statistics",
         probe="detection.engine.audio.probes:probe_whisper_head",
     ),
+    DetectorSpec(
+        name="audio.live_window",
+        modality="audio",
+        impl="detection.engine.audio.live_window:LiveVoiceDetector",
+        description="one live 2 s voice window, scored by audio.ensemble's live head",
+        probe="detection.engine.audio.probes:probe_voice",
+    ),
 ]

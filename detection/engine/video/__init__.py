@@ -14,4 +14,11 @@ SPECS: list[DetectorSpec] = [
         default=True,
         probe="detection.engine.video.detector:probe",
     ),
+    DetectorSpec(
+        name="video.live_frame",
+        modality="video",
+        impl="detection.engine.video.live_frame:LiveFrameDetector",
+        description="one live camera frame: whole frame and faces by video.frames's heads",
+        probe="detection.engine.video.detector:probe",
+    ),
 ]

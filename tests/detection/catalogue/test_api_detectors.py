@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from detection.cache import result_key
 from detection.engine import registry
+from detection.execution.cache import result_key
 from tests.factories import make_detection
 
 pytestmark = pytest.mark.django_db

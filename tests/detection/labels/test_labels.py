@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
-from detection.cache import result_key
+from detection.execution.cache import result_key
 from detection.labels import accuracy
 from detection.models import Post
 from detection.posts.services import post_refresh

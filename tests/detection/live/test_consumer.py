@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from PIL import Image
 
 from config.asgi import application
-from detection.live.consumers import KIND_JPEG, KIND_PCM
+from detection.consumers.live import KIND_JPEG, KIND_PCM
 from detection.models import Detection
 
 from .wsclient import connect, receive, start

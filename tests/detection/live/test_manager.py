@@ -88,3 +88,18 @@ async def test_detectors_load_once_off_the_event_loop() -> None:
     assert s1.availability()["audio"].startswith("not available")
     await manager.close(s1)
     await manager.close(s2)
+
+
+async def test_open_sessions_are_counted_in_the_live_sessions_gauge() -> None:
+    from prometheus_client import REGISTRY
+
+    def active() -> float:
+        return REGISTRY.get_sample_value("aidetect_live_sessions_active") or 0.0
+
+    manager = _manager()
+    before = active()
+    session = await manager.open(owner_id=1, config=LiveConfig(), emit=_emit)
+    assert active() == before + 1
+    await manager.close(session)
+    await manager.close(session)  # closing twice counts once
+    assert active() == before

@@ -156,3 +156,28 @@ async def test_media_after_stop_are_ignored(executor: Any) -> None:
     await session.stop()
     assert not session.submit_frame(lambda: grey_frame(1), media_t=0.0)
     assert session.submit_audio(np.zeros(64_000, dtype=np.int16)) == 0
+
+
+class _NoWorkerInTime:
+    """Stands in for the workers when none scores a frame before its expiry."""
+
+    name = "test.stale"
+    models: list[Any] = []
+
+    def analyse_frame(self, rgb: np.ndarray) -> Any:
+        from detection.execution.errors import WindowDropped
+
+        raise WindowDropped("no worker scored the video window within 3 s")
+
+
+async def test_frames_no_worker_scored_in_time_are_counted_stale_not_failures(
+    executor: Any,
+) -> None:
+    session, events = make_session(executor, video=_NoWorkerInTime(), frame_fps=4.0)
+    await feed_camera(session, 1.5)
+    await session.stop()
+    stale = session.stats.frames_stale
+    assert stale >= MAX_CONSECUTIVE_FAILURES  # more than would switch a failing one off
+    assert session.availability()["video"] == "analysed"  # never switched off
+    assert session.stats_json()["frames_stale"] == stale
+    assert not [e for e in events if e["type"] == "live.result"]

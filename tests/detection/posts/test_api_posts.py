@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from PIL import Image
 from rest_framework.test import APIClient
 
+from detection.jobs import detection_fail
 from detection.models import Detection, Post
-from detection.services import detection_fail
 from tests.conftest import SAMPLE_TEXT
 
 pytestmark = pytest.mark.django_db

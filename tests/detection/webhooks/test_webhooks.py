@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 from rest_framework.test import APIClient
 
+from detection.jobs import detection_fail
 from detection.models import Detection
-from detection.services import detection_fail
 from detection.webhooks import signing
 from detection.webhooks.models import Callback
 from tests.conftest import SAMPLE_TEXT

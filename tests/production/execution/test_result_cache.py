@@ -42,7 +42,7 @@ def test_a_changed_detector_version_does_not_reuse_old_results(
 ) -> None:
     use_detector("testing.wordstat")
     submit(api_client)
-    from detection import cache
+    from detection.execution import cache
 
     monkeypatch.setattr(cache, "result_key", lambda detector, options: "another-version")
     assert submit(api_client).timings["cache_hit"] is False
@@ -53,7 +53,7 @@ def test_by_default_results_are_reused_only_within_one_account(
 ) -> None:
     use_detector("testing.wordstat")
     submit(api_client)
-    with caplog.at_level("INFO", logger="detection.cache"):
+    with caplog.at_level("INFO", logger="detection.result_store"):
         theirs = submit(_client_for(other_user))
     assert theirs.timings["cache_hit"] is False
     assert "result reused" not in caplog.text  # computed again, not copied

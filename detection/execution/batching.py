@@ -29,11 +29,10 @@ from typing import Any
 
 from django.conf import settings
 
+from detection import metrics
 from detection.engine import registry
 from detection.engine.base import BatchDetector, DetectorInput, Progress
 from detection.engine.result import DetectionResult
-
-from . import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -53,10 +52,6 @@ def job_in_flight() -> Iterator[None]:
     finally:
         with _inflight_lock:
             _inflight -= 1
-
-
-def jobs_in_flight() -> int:
-    return _inflight
 
 
 def jobs_that_may_join() -> int:

@@ -20,15 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
-from .models import Detection, Source, Status
-
-logger = logging.getLogger(__name__)
+from detection.models import Detection, Source, Status
 
 
 def result_key(detector: str, options: dict[str, Any] | None) -> str:
@@ -53,31 +49,3 @@ def find(detection: Detection, key: str) -> Detection | None:
     if scope == "owner":
         candidates = candidates.filter(owner_id=detection.owner_id)
     return candidates.order_by("-finished_at").first()
-
-
-def copy_into(detection: Detection, source: Detection) -> None:
-    """Fill ``detection`` (in memory) with ``source``'s result; the caller saves it."""
-    for field in ("verdict", "probability_ai", "detector", "evidence", "models_used", "warnings"):
-        setattr(detection, field, getattr(source, field))
-    detection.results = dict(source.results)
-    timings = source.timings or {}
-    computed_ms = timings.get("detector_ms") or timings.get("original_detector_ms")
-    if source.owner_id == detection.owner_id:
-        detection.timings = {
-            "cache_hit": True,
-            "engine_ms": 0.0,
-            # What the result cost when it was computed.
-            "original_detector_ms": computed_ms,
-        }
-    else:
-        # Another account's result: report it as computed, with the cost it had then.
-        detection.timings = {
-            "engine_ms": timings.get("engine_ms") or computed_ms,
-            "detector_ms": computed_ms,
-            "cache_hit": False,
-        }
-    detection.status = Status.COMPLETED
-    detection.progress = 1.0
-    detection.error_message = ""
-    detection.finished_at = timezone.now()
-    logger.info("result reused from an identical job", extra={"cache_source": str(source.pk)})

@@ -16,7 +16,6 @@ analysed or why not, sampling settings), ``live.answer``, ``live.rtc`` (connecti
 from __future__ import annotations
 
 import functools
-import io
 import logging
 from typing import Any
 
@@ -25,33 +24,21 @@ from channels.db import database_sync_to_async
 from django.urls import reverse
 
 from detection.api.parsers import JSONTooDeep
-from detection.consumers import AuthenticatedJsonConsumer
+from detection.live.codec import decode_jpeg
+from detection.live.config import LiveConfig, live_config
+from detection.live.manager import LimitReached, session_manager
+from detection.live.records import LIVE_MODALITIES, LiveModality
+from detection.live.services import live_detection_store
+from detection.live.session import LiveSession
 from detection.presentation.rows import reading_of
 
-from .config import LiveConfig, live_config
-from .manager import LimitReached, session_manager
-from .records import LIVE_MODALITIES, LiveModality
-from .services import live_detection_store
-from .session import LiveSession
+from .base import AuthenticatedJsonConsumer
 
 logger = logging.getLogger(__name__)
 
 KIND_JPEG = 0x01
 KIND_PCM = 0x02
 JPEG_MAGIC = b"\xff\xd8\xff"
-
-
-def decode_jpeg(data: bytes) -> np.ndarray:
-    """JPEG bytes -> RGB array (runs on an analysis thread)."""
-    from PIL import Image, UnidentifiedImageError
-
-    from detection.engine.errors import InputRejected
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            return np.asarray(image.convert("RGB"))
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise InputRejected(f"the frame is not a readable JPEG image ({exc})") from exc
 
 
 def _duration(seconds: float) -> str:
@@ -141,7 +128,7 @@ class LiveConsumer(AuthenticatedJsonConsumer):
         )
 
     async def _offer(self, content: dict[str, Any]) -> None:
-        from .rtc import LivePeer
+        from detection.live.rtc import LivePeer
 
         if self.session is None or self.session.transport != "webrtc" or self.peer is not None:
             await self._error("state", "an offer is only accepted once, after a WebRTC start")
@@ -184,7 +171,9 @@ class LiveConsumer(AuthenticatedJsonConsumer):
             if len(payload) > self.config.max_frame_bytes or not payload.startswith(JPEG_MAGIC):
                 session.stats.frames_rejected += 1
                 return
-            session.submit_frame(functools.partial(decode_jpeg, payload), nbytes=len(payload))
+            session.submit_frame(
+                functools.partial(decode_jpeg, payload), nbytes=len(payload), jpeg=payload
+            )
         elif kind == KIND_PCM:
             if len(payload) > self.config.max_pcm_chunk_bytes or len(payload) % 2:
                 return
@@ -206,7 +195,7 @@ class LiveConsumer(AuthenticatedJsonConsumer):
             self.peer = None
         await session_manager().close(session, reason)
         client = self.scope.get("client") or [None]
-        models = session.analyzers.models()
+        models = session.analyzers.models()  # with workers: the models their replies named
         detection = await database_sync_to_async(live_detection_store)(
             session=session, client_address=client[0], models=models
         )

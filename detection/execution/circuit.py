@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from prometheus_client.core import GaugeMetricFamily
+
+from detection import metrics
 
 logger = logging.getLogger(__name__)
 KEY = "circuit:{}"
@@ -111,3 +115,17 @@ def states() -> dict[str, dict[str, Any]]:
             "retry_after_s": int(state["open_until"] - now) + 1 if is_open else 0,
         }
     return out
+
+
+def _open_circuits() -> Iterator[GaugeMetricFamily]:
+    family = GaugeMetricFamily(
+        "aidetect_circuit_open",
+        "1 while a detector's circuit breaker is open",
+        labels=["detector"],
+    )
+    for name, state in states().items():
+        family.add_metric([name], 1.0 if state["open"] else 0.0)
+    yield family
+
+
+metrics.add_state_source(_open_circuits)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from config.logging import ContextFilter, JsonFormatter, RedactFilter, redact
+from detection.ops.logging import ContextFilter, JsonFormatter, RedactFilter, redact
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,14 @@ def test_every_line_about_a_detection_carries_its_id(
     about = [
         line
         for line in lines
-        if line["logger"].startswith(("detection.services", "detection.engine"))
+        if line["logger"].startswith(
+            (
+                "detection.services",
+                "detection.result_store",
+                "detection.execution",
+                "detection.engine",
+            )
+        )
     ]
     events = {line.get("event") for line in about}
     assert "detection.completed" in events

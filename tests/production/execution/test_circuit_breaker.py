@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from detection import circuit
+from detection.execution import circuit
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ Off unless ``OTEL_EXPORTER_OTLP_ENDPOINT`` (an OTLP/HTTP collector, with the sta
 OTEL_* variables) or ``DETECTION_TRACE_FILE`` (JSON lines, one span each; for tests and
 debugging) is set, and only when the opentelemetry packages are installed: without them
 every helper here is a no-op. The web process opens a server span per request
-(config.middleware.TracingMiddleware); Celery's instrumentation carries the context in the
+(detection.ops.middleware.TracingMiddleware); Celery's instrumentation carries the context in the
 task message, so the worker's spans join the request's trace.
 """
 

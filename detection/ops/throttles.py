@@ -12,11 +12,9 @@ Counters live in Django's cache: Redis in production, so every web replica share
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from rest_framework import exceptions
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
 if TYPE_CHECKING:  # importing DRF's views here would be circular (they import throttles)
@@ -119,23 +117,3 @@ def _items_asked_for(request: Request, view: APIView) -> int:
 
 class AnonThrottle(AnonRateThrottle, _CountingThrottle):
     scope = "anon"
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """The API's JSON errors, plus ``retry_after`` (seconds) on a 429.
-
-    DRF already sets the Retry-After header from the throttle's wait; the body repeats
-    it so clients that only read JSON can back off too.
-    """
-    from detection.api.errors import exception_handler as api_exception_handler
-
-    response = api_exception_handler(exc, context)
-    wait = getattr(exc, "wait", None)
-    if response is not None and isinstance(exc, exceptions.Throttled) and wait is not None:
-        retry_after = max(int(wait + 0.999), 1)
-        response["Retry-After"] = str(retry_after)
-        if isinstance(response.data, dict) and isinstance(response.data.get("error"), dict):
-            response.data["error"]["retry_after"] = retry_after
-            reason = getattr(exc, "reason", "Too many requests")
-            response.data["error"]["message"] = f"{reason}; retry after {retry_after} s."
-    return response

@@ -13,21 +13,22 @@ Protocol (JSON messages):
   ``{"type": "error", "message"}`` for a bad message.
 
 Window size and overlap come from the query string (``?window=120&overlap=40``, in words)
-within bounds. Scoring runs on a small thread pool, off the event loop; at most
-``MAX_PENDING`` windows wait per connection (older ones are dropped first, and the client
-is told), and a connection's buffer is bounded (``streaming.TextStream``).
+within bounds. Each window goes through ``execution.run``: on a worker over the window
+queue with the Celery executor (``execution.remote``; a window no worker scored within
+``DETECTION_STREAM_WINDOW_EXPIRY_S`` is reported ``skipped`` with reason ``stale``), or on
+a small thread pool of this process in embedded mode. At most ``MAX_PENDING`` windows
+wait per connection (older ones are dropped first, and the client is told), and a
+connection's buffer is bounded (``streaming.TextStream``).
 
-Each stream runs the detector in this process, so there are at most
-``TEXT_STREAM_MAX_PER_USER`` open streams per account and ``TEXT_STREAM_MAX_TOTAL`` in all,
-per server process (as live checks): one more gets ``{"type": "error", "code": "limit"}``
-and the socket closes with 4429.
+There are at most ``TEXT_STREAM_MAX_PER_USER`` open streams per account and
+``TEXT_STREAM_MAX_TOTAL`` in all, per server process (as live checks): one more gets
+``{"type": "error", "code": "limit"}`` and the socket closes with 4429.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import os
 import threading
 from collections import Counter
 from typing import Any
@@ -35,8 +36,11 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 
-from .consumers import CLOSE_THROTTLED, AuthenticatedJsonConsumer
-from .engine.text.streaming import StreamSettings, StreamWindow, TextStream
+from detection.engine.text.streaming import StreamSettings, StreamWindow, TextStream
+from detection.execution import remote, windows
+from detection.execution.errors import WindowDropped
+
+from .base import CLOSE_THROTTLED, AuthenticatedJsonConsumer
 
 MAX_PENDING = 4
 MAX_MESSAGE_CHARS = 64_000
@@ -44,7 +48,7 @@ WINDOW_BOUNDS = (40, 600)
 # One scoring thread per process by default: the models use every core already, and a
 # second concurrent window would only slow both down.
 _EXECUTOR = concurrent.futures.ThreadPoolExecutor(
-    max_workers=int(os.environ.get("DETECTION_TEXT_STREAM_THREADS", "1")),
+    max_workers=settings.DETECTION_TEXT_STREAM_THREADS,
     thread_name_prefix="text-stream",
 )
 
@@ -87,10 +91,17 @@ _slots = StreamSlots()
 
 
 def score_window(text: str) -> dict[str, Any]:
-    """The text modality's default detector on one window (runs in a worker thread)."""
-    from .engine import registry
+    """The text modality's default detector on one window (embedded: a local thread)."""
+    return windows.score_text(text)
 
-    return registry.detect(text, "text").to_dict()
+
+async def _score(text: str) -> dict[str, Any]:
+    if remote.workers_score_windows():
+        reply = await remote.score(
+            "text", text, expires_s=settings.DETECTION_STREAM_WINDOW_EXPIRY_S
+        )
+        return dict(reply["result"])
+    return await asyncio.get_running_loop().run_in_executor(_EXECUTOR, score_window, text)
 
 
 def _settings(query: bytes) -> StreamSettings:
@@ -178,9 +189,8 @@ class TextStreamConsumer(AuthenticatedJsonConsumer):
         self.pending.put_nowait(window)
 
     async def _score_loop(self) -> None:
-        from .engine.errors import EngineError
+        from detection.engine.errors import EngineError
 
-        loop = asyncio.get_running_loop()
         while True:
             window = await self.pending.get()
             message: dict[str, Any] = {
@@ -192,7 +202,12 @@ class TextStreamConsumer(AuthenticatedJsonConsumer):
                 "final": window.final,
             }
             try:
-                message["result"] = await loop.run_in_executor(_EXECUTOR, score_window, window.text)
+                message["result"] = await _score(window.text)
+            except WindowDropped:
+                await self.send_json(
+                    {"type": "skipped", "indexes": [window.index], "reason": "stale"}
+                )
+                continue
             except EngineError as exc:
                 message["error"] = str(exc)
             await self.send_json(message)

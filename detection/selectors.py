@@ -1,8 +1,10 @@
-"""Reads for the browser pages: every query starts from the owner's own rows."""
+"""Reads: the history page's and the API's lists of detections. Every query starts from
+the owner's own rows (another user's detection is simply not found)."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -46,3 +48,25 @@ def detections_history(
         "input_text", "evidence", "models_used", "input_meta", "options"
     )
     return with_reading_evidence(queryset)
+
+
+def detections_listed(
+    user: AbstractBaseUser | AnonymousUser,
+    *,
+    modality: str = "",
+    verdict: str = "",
+    status: str = "",
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    queryset: QuerySet[Detection] | None = None,
+) -> QuerySet[Detection]:
+    """The API's list: the owner's detections narrowed by already validated filters."""
+    rows = detections_owned(user) if queryset is None else queryset
+    for name, value in (("modality", modality), ("verdict", verdict), ("status", status)):
+        if value:
+            rows = rows.filter(**{name: value})
+    if created_after is not None:
+        rows = rows.filter(created_at__gte=created_after)
+    if created_before is not None:
+        rows = rows.filter(created_at__lte=created_before)
+    return rows

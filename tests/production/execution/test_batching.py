@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from detection import batching
 from detection.engine import registry
+from detection.execution import batching
 from tests.conftest import SAMPLE_TEXT
 from tests.production import detectors
 

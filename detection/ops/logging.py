@@ -98,13 +98,13 @@ def logging_config(*, level: str, fmt: str) -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
-            "context": {"()": "config.logging.ContextFilter"},
-            "redact": {"()": "config.logging.RedactFilter"},
+            "context": {"()": "detection.ops.logging.ContextFilter"},
+            "redact": {"()": "detection.ops.logging.RedactFilter"},
         },
         "formatters": {
-            "json": {"()": "config.logging.JsonFormatter"},
+            "json": {"()": "detection.ops.logging.JsonFormatter"},
             "plain": {
-                "()": "config.logging.PlainFormatter",
+                "()": "detection.ops.logging.PlainFormatter",
                 "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
             },
         },
