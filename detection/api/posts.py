@@ -12,47 +12,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from detection.models import Post, PostPart
+from detection.models import Post
 from detection.posts import intake
 from detection.posts.services import post_create, post_delete, post_refresh
 
-from .serializers import DetectionSerializer
+from .post_serializers import PostSerializer
 from .views import _source, client_address
-
-
-class PostPartSerializer(serializers.ModelSerializer):
-    detection = DetectionSerializer(read_only=True)
-
-    class Meta:
-        model = PostPart
-        fields = ["index", "role", "name", "source_url", "detection"]
-        read_only_fields = fields
-
-
-class PostSerializer(serializers.ModelSerializer):
-    """A post: its fused outcome (rule and disagreements in ``evidence``) and every part."""
-
-    parts = PostPartSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Post
-        fields = [
-            "id",
-            "status",
-            "source",
-            "caption",
-            "title",
-            "verdict",
-            "probability_ai",
-            "evidence",
-            "source_url",
-            "final_url",
-            "final_address",
-            "parts",
-            "created_at",
-            "finished_at",
-        ]
-        read_only_fields = fields
 
 
 class PostCreateSerializer(serializers.Serializer):

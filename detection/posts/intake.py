@@ -8,27 +8,16 @@ anything is stored, with the part's index in the message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from rest_framework.request import Request
 
 from detection.validation import InputError, ValidatedInput, validate_text, validate_upload
 
+from .built import BuiltPost, caption_part
 from .conf import limit
 from .models import PartRole
 from .services import PartInput
-
-
-@dataclass
-class BuiltPost:
-    parts: list[PartInput]
-    caption: str = ""
-    title: str = ""
-    fetched: dict[str, Any] = field(default_factory=dict)
-    # Parts left out with the reason (a caption too short to judge is kept as the post's
-    # caption for the cross-modal checks, but gets no verdict of its own).
-    skipped: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _list(data: Any, name: str) -> list[Any]:
@@ -56,21 +45,6 @@ def check_total_bytes(total: int) -> None:
             code="too_large",
             status=413,
         )
-
-
-def caption_part(caption: str, skipped: list[dict[str, Any]]) -> PartInput | None:
-    """The caption as a text part, or None (recorded in ``skipped``) when it is too short or
-    otherwise unfit to judge on its own: a post's caption is often a few words."""
-    if not caption.strip():
-        return None
-    try:
-        validated = validate_text(caption)
-    except InputError as exc:
-        if exc.code != "text_rejected":
-            raise InputError(f"caption: {exc.message}", code=exc.code, status=exc.status) from exc
-        skipped.append({"role": PartRole.CAPTION, "reason": exc.message})
-        return None
-    return PartInput(role=PartRole.CAPTION, validated=validated, name="caption")
 
 
 def _indexed(check: Any, index: int, *args: Any) -> ValidatedInput:

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 
 def post_event(post: Post) -> dict[str, Any]:
-    from detection.api.posts import PostSerializer
+    from detection.api.post_serializers import PostSerializer
 
     return {"type": "post.update", "post": PostSerializer(post).data}
 

@@ -19,8 +19,8 @@ from detection.intake.page import looks_like_html, read_page
 from detection.intake.url import Fetched, fetch
 from detection.validation import InputError, validate_text, validate_upload
 
+from .built import BuiltPost, caption_part
 from .conf import limit
-from .intake import BuiltPost, caption_part
 from .models import PartRole
 from .services import PartInput
 

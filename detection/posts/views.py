@@ -17,7 +17,7 @@ from .models import Post
 @login_required
 @require_GET
 def post_page(request: HttpRequest, post_id: str) -> HttpResponse:
-    from detection.api.posts import PostSerializer
+    from detection.api.post_serializers import PostSerializer
 
     post = get_object_or_404(
         Post.objects.filter(owner=request.user).prefetch_related("parts__detection"),  # type: ignore[misc]

@@ -12,7 +12,6 @@ import json
 import logging
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from detection.validation import InputError
@@ -57,20 +56,9 @@ def callback_register(
     )
 
 
-def callback_start(callback_id: Any) -> None:
-    """The job ended: queue the first attempt, once (a second end is ignored)."""
-    started = Callback.objects.filter(pk=callback_id, state=CallbackState.WAITING).update(
-        state=CallbackState.SENDING
-    )
-    if started:
-        from .dispatch import schedule
-
-        transaction.on_commit(lambda: schedule(callback_id, delay_s=0.0))
-
-
 def payload(callback: Callback) -> tuple[str, bytes]:
     if callback.post_id is not None:
-        from detection.api.posts import PostSerializer
+        from detection.api.post_serializers import PostSerializer
 
         assert callback.post is not None
         event, data = "post.finished", {"post": PostSerializer(callback.post).data}

@@ -11,8 +11,8 @@ from django.dispatch import receiver
 
 from detection.models import Detection, Post
 
+from .dispatch import callback_start
 from .models import Callback, CallbackState
-from .services import callback_start
 
 
 def _start_waiting(**target: Any) -> None:

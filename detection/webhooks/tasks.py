@@ -7,9 +7,6 @@ from celery import shared_task
 
 @shared_task(name="detection.webhooks.deliver", acks_late=True, ignore_result=True)
 def deliver_webhook(callback_id: str) -> None:
-    from .dispatch import schedule
-    from .services import callback_attempt
+    from .dispatch import attempt_then_schedule
 
-    delay = callback_attempt(callback_id)
-    if delay is not None:
-        schedule(callback_id, delay_s=delay)
+    attempt_then_schedule(callback_id)
