@@ -53,4 +53,4 @@ EXPOSE 9808
 HEALTHCHECK --interval=30s --timeout=20s --start-period=120s --retries=3 \
   CMD celery -A config inspect ping -d "gpu@$HOSTNAME" --timeout 10 >/dev/null
 ENTRYPOINT ["aidetect-entrypoint"]
-CMD ["sh", "-c", "exec celery -A config worker -P threads -c ${WORKER_CONCURRENCY:-8} -Q ${WORKER_QUEUES:-gpu,live} -n gpu@$HOSTNAME --without-gossip --without-mingle -l INFO"]
+CMD ["sh", "-c", "exec celery -A config worker -P threads -c ${WORKER_CONCURRENCY:-8} -Q ${WORKER_QUEUES:-gpu,live,default} -n gpu@$HOSTNAME --without-gossip --without-mingle -l INFO"]
