@@ -19,6 +19,6 @@ def _close_sockets_of_session(sender: Any, request: Any = None, **_: Any) -> Non
     """Logging out ends the session's WebSockets too (sent before the session is flushed)."""
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
-        from .ws_auth import announce_credential_ended
+        from .credential_events import announce_credential_ended
 
         announce_credential_ended("session", key)

@@ -89,7 +89,7 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
 
 
 def _announce_revoked(token_ids: list[Any]) -> None:
-    from .ws_auth import announce_credential_ended
+    from .credential_events import announce_credential_ended
 
     for token_id in token_ids:
         announce_credential_ended("token", str(token_id))

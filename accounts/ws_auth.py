@@ -10,16 +10,13 @@ the consumer re-checks before sending and on a timer (``detection.consumers.base
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from channels.middleware import BaseMiddleware
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -28,11 +25,11 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from . import lockout
+from .credential_events import credential_group
 from .models import ApiToken
 from .tokens import token_authenticate
 
 logger = logging.getLogger(__name__)
-CREDENTIAL_ENDED = "credential.ended"  # the group message; consumers close with 4401
 
 
 @database_sync_to_async
@@ -74,11 +71,6 @@ class Credential:
     @property
     def group(self) -> str:
         return credential_group(self.kind, self.key)
-
-
-def credential_group(kind: str, key: str) -> str:
-    # Digested: the group name is visible in Redis, and a session key is a secret.
-    return f"auth.{kind}.{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
 def credential_of(scope: dict[str, Any]) -> Credential | None:
@@ -124,15 +116,3 @@ def _session_valid(session_key: str, user_id: Any) -> bool:
     if fallback is not None:
         hashes += list(fallback())
     return any(constant_time_compare(stored, value) for value in hashes)
-
-
-def announce_credential_ended(kind: str, key: str) -> None:
-    """Tell every socket opened with this credential to close (best effort: the
-    consumers' own checks catch what a lost message misses)."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(credential_group(kind, key), {"type": CREDENTIAL_ENDED})
-    except Exception:
-        logger.warning("could not announce the end of a %s credential", kind, exc_info=True)
