@@ -63,15 +63,10 @@ def attempt_then_schedule(callback_id: Any) -> None:
 
 
 def _run_in_thread(callback_id: Any) -> None:
-    from .services import callback_attempt
-
     close_old_connections()
     try:
-        delay = callback_attempt(callback_id)
+        attempt_then_schedule(callback_id)
     except Exception:
         logger.exception("webhook %s: attempt crashed", callback_id)
-        return
     finally:
         close_old_connections()
-    if delay is not None:
-        schedule(callback_id, delay_s=delay)
